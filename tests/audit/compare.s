@@ -1,0 +1,87 @@
+# One source, two objects: plain (no --defsym AB) and afterburned (AB=1,
+# each site padded and recorded).  Branches, %rip-relative references and
+# alignment all move with the padding; compare must see through that.
+# Variants of the afterburned object: CHANGE (an instruction differs),
+# BADPAD (padding that is not NOPs), EXTRA (one more instruction),
+# EXTRASEC (one more section).
+	.include "site.inc"
+	.include "kinds.inc"
+
+	.macro S kind, insn:vararg
+	.ifdef AB
+1:	\insn
+2:	.nops 7
+3:	ab_record \kind
+	.else
+	\insn
+	.endif
+	.endm
+
+	.text
+	.globl loop
+	.type loop, @function
+loop:
+	push %rbx
+	mov $100, %ecx
+	lea table(%rip), %rbx
+.Lagain:
+	S K_cli, cli
+	.ifdef CHANGE
+	mov $2, %eax
+	.else
+	mov $1, %eax
+	.endif
+	S K_out, out %al, $0x80
+	S K_in, in $0x71, %al
+	S K_sti, sti
+	.rept 8
+	S K_pushf, pushfq
+	S K_popf, popfq
+	.endr
+	.ifdef EXTRA
+	xor %edx, %edx
+	.endif
+	call helper
+	dec %ecx
+	jnz .Lagain          # short when plain, near once padded
+	.ifdef BADPAD
+1:	hlt
+2:	inc %eax
+3:	ab_record K_hlt
+	.else
+	S K_hlt, hlt
+	.endif
+	pop %rbx
+	ret
+	.size loop, . - loop
+
+	.p2align 4
+	.type helper, @function
+helper:
+	S K_cpuid, cpuid
+	mov table+8(%rip), %rax
+	jmp 1f
+	nop
+1:	ret
+	.size helper, . - helper
+
+	.section .altinstr_replacement, "ax"
+	.ifdef AB
+1:	stac
+2:	.nops 2
+3:	ab_record K_stac, F_ALTREPL
+	.else
+	stac
+	.endif
+	jmp loop
+
+	.ifdef EXTRASEC
+	.section .text.extra, "ax"
+	ret
+	.endif
+
+	.data
+table:	.quad 1, 2, 3
+	.ifdef AB
+	ab_note
+	.endif

@@ -227,26 +227,32 @@ static const char *const chain_mnemonics[] = {
 
 #define HELPER_GUARD ".L__afterburn_helpers"
 
+/*
+ * Parameter names that no macro of the guest will use: the helpers may be
+ * defined inside another macro's body, where gas copies an unknown "\\name"
+ * through, but would substitute a name the outer macro also has.
+ */
 static void build_helpers(struct ab_buf *b)
 {
 	size_t depth = sizeof(chain_mnemonics) / sizeof(chain_mnemonics[0]);
 	ab_buf_puts(b, ".ifndef " HELPER_GUARD " ; .set " HELPER_GUARD ", 1"
-		    " ; .macro __afterburn_site kind, flags, pad, insn:vararg"
-		    " ; 8943001: \\insn");
-	ab_buf_printf(b, " ; .nops -((\\pad-(.-%db)) > 0) * (\\pad-(.-%db))"
+		    " ; .macro __afterburn_site __ab_kind, __ab_flags, __ab_pad, __ab_insn:vararg"
+		    " ; 8943001: \\__ab_insn");
+	ab_buf_printf(b, " ; .nops -((\\__ab_pad-(.-%db)) > 0) * (\\__ab_pad-(.-%db))"
 		      " ; %d: " RW_PUSH_SITES
-		      " ; .long %db - . ; .byte %db - %db, \\kind ; .short \\flags"
+		      " ; .long %db - . ; .byte %db - %db, \\__ab_kind ; .short \\__ab_flags"
 		      " ; .popsection ; .endm",
 		      RW_LABEL_START, RW_LABEL_START, RW_LABEL_END, RW_LABEL_START,
 		      RW_LABEL_END, RW_LABEL_START);
-	ab_buf_puts(b, " ; .macro __afterburn_stmt flags, insn:vararg");
+	ab_buf_puts(b, " ; .macro __afterburn_stmt __ab_flags, __ab_insn:vararg");
 	for (size_t i = 0; i < depth; i++) {
 		const char *mn = chain_mnemonics[i];
 		unsigned kind = ab_classify(mn, strlen(mn), "", 0);
-		ab_buf_printf(b, " ; .ifc \"\\insn\",\"%s\" ; __afterburn_site %u, \\flags, %u, %s"
-			      " ; .else", mn, kind, ab_kind_pad(kind), mn);
+		ab_buf_printf(b, " ; .ifc \"\\__ab_insn\",\"%s\""
+			      " ; __afterburn_site %u, \\__ab_flags, %u, %s ; .else",
+			      mn, kind, ab_kind_pad(kind), mn);
 	}
-	ab_buf_puts(b, " ; \\insn");
+	ab_buf_puts(b, " ; \\__ab_insn");
 	for (size_t i = 0; i < depth; i++)
 		ab_buf_puts(b, " ; .endif");
 	ab_buf_puts(b, " ; .endm ; .endif ; ");
@@ -393,7 +399,7 @@ void rw_macro_invocation(struct rw *rw, struct rw_macro *m, const char *p, size_
 	size_t nargs = split_args(p, args_start, end, args, 64);
 	int helpers = 0;
 
-	if (rw->mode != 64 || !rw_section_exec(rw) || rw->nblocks)
+	if (rw->mode != 64 || !rw_section_exec(rw))
 		return;
 	for (size_t i = 0; i < m->nparams; i++) {
 		if (!m->params[i].stmt_use || m->params[i].other_use || m->params[i].vararg)

@@ -6,7 +6,9 @@
 # with the same script as `make linux` but in build/bench/linux-build/
 # (the kernels of `make linux` are left alone).  Reports:
 #   - wall time of each kbuild run and the ratio afterburned/plain;
-#   - `size` of both vmlinux (text, data, bss) and the growth of text;
+#   - `size` of both vmlinux (text, data, bss) and the growth of text
+#     (`size` counts the site-record notes as text), and of the code alone
+#     (sum of the sizes of the FUNC symbols: the NOP padding);
 #   - the site records of the afterburned vmlinux: how many (the .afterburn
 #     section's size / 8), and per kind from `afterburn sites --stats --json`
 #     when that exists, else per numeric kind read from the section.
@@ -27,7 +29,7 @@ work=$BUILD/bench/linux-build
 results=bench/results/linux-build.json
 mkdir -p bench/results
 
-declare -A secs text data bss
+declare -A secs text data bss dottext
 for v in plain afterburned; do
 	rm -rf "${work:?}/$v"
 	cc=
@@ -35,27 +37,37 @@ for v in plain afterburned; do
 	guest-patches/linux-6.1/build-kernel.sh "$v" "$src" "$work/$v" "$fragment" ${cc:+"$cc"}
 	secs[$v]=$(cat "$work/$v/build-time")
 	read -r text[$v] data[$v] bss[$v] _ < <(size "$work/$v/vmlinux" | awk 'NR == 2')
+	# Code bytes: the sizes of all functions.  The .text section's own size
+	# says little: the SRSO/ITS thunks are placed at fixed alignments, and
+	# the padding before them absorbs any growth of the code.
+	dottext[$v]=$(readelf -s -W "$work/$v/vmlinux" | awk '$4 == "FUNC" { n += $3 } END { print n + 0 }')
 done
 
 ratio=$(awk -v a="${secs[afterburned]}" -v p="${secs[plain]}" 'BEGIN { printf "%.3f", a / p }')
-growth=$(awk -v a="${text[afterburned]}" -v p="${text[plain]}" 'BEGIN { printf "%.2f", (a - p) * 100 / p }')
+pct() { awk -v a="$2" -v p="$1" 'BEGIN { printf "%.2f", (a - p) * 100 / p }'; }
+growth=$(pct "${text[plain]}" "${text[afterburned]}")
+dgrowth=$(pct "${dottext[plain]}" "${dottext[afterburned]}")
 
-# Site records: the bytes of the .afterburn section (empty when absent).
+# Site records: the "Afterburn" SITES notes (include/afterburn/abi.h).
+# Total from readelf (descriptor bytes / 8, the version note excluded); per
+# kind from `afterburn sites --stats --json` when it is there.
 vml=$work/afterburned/vmlinux
-objcopy -O binary --only-section=.afterburn "$vml" "$work/afterburn.bin"
-sec_size=$(stat -c %s "$work/afterburn.bin")
-nsites=$((sec_size / 8))
+bytes=0
+for h in $(readelf -n -W "$vml" | awk '$1 == "Afterburn" && !/NT_VERSION/ { print $2 }'); do
+	bytes=$((bytes + h))
+done
+nsites=$((bytes / 8))
 sites_json=null
-sites_table=
-if [ -x "$AFTERBURN" ] && stats=$("$AFTERBURN" sites --stats --json "$vml" 2>/dev/null) && [ -n "$stats" ]; then
-	sites_json=$stats
-	sites_table="(per kind: afterburn sites --stats --json, in the JSON)"
-elif [ "$nsites" -gt 0 ]; then
-	# Byte 5 of each 8-byte record is the kind (include/afterburn/abi.h).
-	per_kind=$(od -An -v -tu1 -w8 "$work/afterburn.bin" | awk '{ n[$6]++ } END { for (k in n) print k, n[k] }' | sort -n)
-	sites_json="{\"source\": \"section\", \"by_kind_number\": {$(awk '{ printf "%s\"%s\": %s", (NR > 1 ? ", " : ""), $1, $2 }' <<<"$per_kind")}}"
-	sites_table=$(awk '{ printf "kind %s: %s  ", $1, $2 }' <<<"$per_kind")
-	echo "linux-build: afterburn sites --stats --json unavailable; kinds read from the .afterburn section" >&2
+if [ -x "$AFTERBURN" ] && "$AFTERBURN" sites --stats --json "$vml" >"$work/sites.json" 2>"$work/sites.err"; then
+	if command -v jq >/dev/null; then
+		sites_json=$(jq -c .stats "$work/sites.json")
+	else
+		sites_json=$(sed -n 's/^"stats": \(.*\)$/\1/p' "$work/sites.json")
+	fi
+	[ -n "$sites_json" ] || sites_json=null
+else
+	echo "linux-build: '$AFTERBURN sites --stats --json' failed; per-kind counts left out" >&2
+	cat "$work/sites.err" >&2 || true
 fi
 
 cat >"$results.tmp" <<EOF
@@ -71,7 +83,8 @@ cat >"$results.tmp" <<EOF
     "afterburned": { "text": ${text[afterburned]}, "data": ${data[afterburned]}, "bss": ${bss[afterburned]} }
   },
   "text_growth_percent": $growth,
-  "afterburn_section_bytes": $sec_size,
+  "function_bytes": { "plain": ${dottext[plain]}, "afterburned": ${dottext[afterburned]} },
+  "function_bytes_growth_percent": $dgrowth,
   "sites": $nsites,
   "sites_stats": $sites_json
 }
@@ -80,8 +93,12 @@ mv "$results.tmp" "$results"
 
 printf '\n%-28s %14s %14s %10s\n' "" plain afterburned ratio
 printf '%-28s %14s %14s %10s\n' "build time (s, clean, -j${JOBS:-$(nproc)})" "${secs[plain]}" "${secs[afterburned]}" "$ratio"
-printf '%-28s %14s %14s %9s%%\n' "vmlinux text (bytes)" "${text[plain]}" "${text[afterburned]}" "+$growth"
+printf '%-28s %14s %14s %9s%%\n' "vmlinux text (size)" "${text[plain]}" "${text[afterburned]}" "+$growth"
+printf '%-28s %14s %14s %9s%%\n' "code (sum of FUNC sizes)" "${dottext[plain]}" "${dottext[afterburned]}" "+$dgrowth"
 printf '%-28s %14s %14s\n' "vmlinux data (bytes)" "${data[plain]}" "${data[afterburned]}"
 printf '%-28s %14s %14s\n' "site records" 0 "$nsites"
-[ -z "$sites_table" ] || echo "sites: $sites_table"
+if [ -x "$AFTERBURN" ] && [ "$sites_json" != null ]; then
+	echo
+	"$AFTERBURN" sites --stats "$vml" | awk '/^CLASS/ { p = 1 } p'
+fi
 echo "results: $results"

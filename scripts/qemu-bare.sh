@@ -10,7 +10,20 @@
 #                        (default: AFTERBURN-DONE)
 #   -a, --append TEXT    extra kernel command line (console=ttyS0 is always there)
 #   -M, --memory SIZE    guest memory (default: 256M)
+#   -k, --tsc-khz KHZ    tell the guest its TSC frequency (tsc_early_khz=,
+#                        with tsc=reliable);
+#                        default: $QEMU_BARE_TSC_KHZ, else the host's TSC
+#                        frequency measured by tests/platform/bare/tsc-khz.c;
+#                        0: let the guest calibrate against the PIT
 #   -q, --quiet          do not echo the serial output
+#
+# Why tsc_early_khz: under TCG the guest's TSC is the host's, but Linux's
+# calibration against the emulated PIT fails now and then, and the guest
+# then falls back to the 4 ms jiffies clocksource (every timing it takes
+# becomes a multiple of 4 ms).  tsc=reliable: the clocksource watchdog
+# compares the TSC with jiffies, whose ticks TCG delivers late, and would
+# throw the TSC out for a skew that is the emulator's, not the TSC's.  The kernel is not changed by this: it is the
+# command-line hint a platform with an unusual timer would need.
 #
 # Besides the log, writes LOG.times: each serial line prefixed with the host
 # time in seconds since QEMU was started ("%.3f "), taken when the line
@@ -29,6 +42,7 @@ append=
 mem=256M
 quiet=0
 kernel=
+tsc_khz=${QEMU_BARE_TSC_KHZ:-}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -38,6 +52,7 @@ while [ $# -gt 0 ]; do
 	-m|--marker)  marker=${2:?}; shift 2 ;;
 	-a|--append)  append=${2:?}; shift 2 ;;
 	-M|--memory)  mem=${2:?}; shift 2 ;;
+	-k|--tsc-khz) tsc_khz=${2:?}; shift 2 ;;
 	-q|--quiet)   quiet=1; shift ;;
 	-h|--help)    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	-*)           die "unknown option $1" ;;
@@ -48,6 +63,20 @@ done
 [ -f "$kernel" ] || die "no kernel image $kernel"
 [ -f "$initrd" ] || die "no initramfs $initrd (make initramfs)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
+
+if [ -z "$tsc_khz" ]; then
+	here=$(cd "$(dirname "$0")/.." && pwd)
+	helper=${BUILD:-$here/build}/platform/bare/tsc-khz
+	helper_src=$here/tests/platform/bare/tsc-khz.c
+	if [ ! -x "$helper" ] || [ "$helper_src" -nt "$helper" ]; then
+		mkdir -p "$(dirname "$helper")"
+		${HOSTCC:-gcc} -O2 -Wall -Wextra -Werror -o "$helper" "$helper_src" ||
+			die "cannot build $helper"
+	fi
+	tsc_khz=$("$helper") || die "cannot measure the host TSC frequency (--tsc-khz 0 to skip)"
+fi
+[[ $tsc_khz =~ ^[0-9]+$ ]] || die "bad --tsc-khz '$tsc_khz'"
+[ "$tsc_khz" -eq 0 ] || append="tsc_early_khz=$tsc_khz tsc=reliable $append"
 
 mkdir -p "$(dirname "$log")"
 : >"$log"

@@ -135,6 +135,9 @@ static int analyse(struct ab_audit *a)
 	    ab_records_read(&a->elf, &a->recs))
 		return -1;
 	ab_records_validate(&a->elf, &a->recs, &a->dis);
+	/* Records whose ABI nobody states cannot be trusted to be read right. */
+	if (a->recs.nnotes && !a->note.count && !a->note.why)
+		a->note.why = ab_au_strdup("site records without a version note");
 	struct site_index si = { &a->recs, ab_records_by_site(&a->recs) };
 	int rc = sweep_all(a, &si);
 	if (!rc)

@@ -16,8 +16,8 @@
 /* Sections the afterburner adds: not a difference. */
 static int ignored(const char *name)
 {
-	return !strcmp(name, AB_SECTION) || !strcmp(name, ".rela" AB_SECTION) ||
-	       !strcmp(name, AB_NOTE_SECTION) || !strcmp(name, ".group");
+	return !strcmp(name, AB_SITES_SECTION) || !strcmp(name, AB_NOTE_SECTION) ||
+	       !strcmp(name, ".group") || !strcmp(name, ".afterburn");
 }
 
 /* Sections sorted by name, then by position: the n-th ".text" of one object
@@ -93,7 +93,7 @@ static enum ab_cmp_result compare_code(struct ab_elf *p, struct ab_records *pr,
 		const char *name = p->secs[i].name;
 		int j = pair[i];
 		if (j < 0)
-			continue; /* ignored: .afterburn and friends */
+			continue; /* ignored: the afterburner's notes and groups */
 		if (p->secs[i].code != a->secs[j].code) {
 			ab_au_snprintf(msg, n, "section %s is executable in only one object", name);
 			return AB_CMP_MISMATCH;
@@ -161,7 +161,7 @@ static void usage(FILE *out)
 		"and drop their padding (which must be NOPs), NOPs elsewhere are dropped,\n"
 		"and the rest must match one by one, relative branch targets and\n"
 		"%%rip-relative displacements aside.  Sections present in only one object\n"
-		"(besides .afterburn, .note.afterburn, .group) are a mismatch.\n"
+		"(besides " AB_SITES_SECTION ", " AB_NOTE_SECTION ", .group) are a mismatch.\n"
 		"\n"
 		"  --dirs      compare every *.o under PLAIN_DIR with the same path under\n"
 		"              AB_DIR; files that are not ELF relocatables are skipped,\n"

@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "compare.h"
+#include "compare_reloc.h"
 #include "disasm.h"
 #include "records.h"
 #include "util.h"
@@ -25,6 +26,9 @@ struct cursor {
 	size_t len;
 	int decoded;                     /* Capstone decoded it (else raw bytes) */
 	size_t nsites_seen;
+	struct ab_reloc_cursor rel;
+	int fill_ok;                     /* the last instruction does not fall
+					    through: int3 after it is fill */
 };
 
 static int by_offset(const void *a, const void *b)
@@ -42,7 +46,7 @@ static int cursor_init(struct cursor *c, struct ab_elf *e, unsigned sec,
 	c->sec = sec;
 	c->size = e->secs[sec].size;
 	c->data = ab_elf_contents(e, sec);
-	if (!c->data || ab_dis_init(&c->dis, e->mode64))
+	if (!c->data || ab_dis_init(&c->dis, e->mode64) || ab_reloc_cursor_init(&c->rel, e, sec))
 		return -1;
 	c->sites = ab_au_calloc(r->n + 1, sizeof(*c->sites));
 	for (size_t i = 0; i < r->n; i++)
@@ -56,6 +60,7 @@ static void cursor_fini(struct cursor *c)
 {
 	free(c->sites);
 	ab_dis_fini(&c->dis);
+	ab_reloc_cursor_fini(&c->rel);
 }
 
 static void where(const struct cursor *c, uint64_t off, char *buf, size_t n)
@@ -92,6 +97,31 @@ static int take_site(struct cursor *c, const struct ab_record *r, char *msg, siz
 	return 1;
 }
 
+/* Control does not reach the next instruction from this one. */
+static int ends_flow(const struct cursor *c)
+{
+	if (!c->decoded)
+		return 0;
+	switch (c->dis.insn->id) {
+	case X86_INS_JMP: case X86_INS_LJMP: case X86_INS_RET: case X86_INS_RETF:
+	case X86_INS_RETFQ: case X86_INS_IRET: case X86_INS_IRETD: case X86_INS_IRETQ:
+	case X86_INS_SYSRET: case X86_INS_SYSEXIT: case X86_INS_UD2:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Fill that moves with the padding: NOPs anywhere, and int3 (0xcc) where
+ * control never falls (Linux: ".align 64, 0xcc", the fixed-size slots of
+ * early_idt_handler_array, "ret; int3"). */
+static size_t fill_len(const struct cursor *c, const uint8_t *p, size_t avail)
+{
+	if (c->fill_ok && p[0] == 0xcc)
+		return 1;
+	return ab_insn_nop_len(p, avail, c->e->mode64);
+}
+
 /* 1: an instruction; 0: end of section; -1: error, msg says why. */
 static int cursor_next(struct cursor *c, char *msg, size_t n)
 {
@@ -105,12 +135,15 @@ static int cursor_next(struct cursor *c, char *msg, size_t n)
 				 w, c->sites[c->k]->index);
 			return -1;
 		}
-		if (c->k < c->nsites && c->sites[c->k]->toff == c->off)
-			return take_site(c, c->sites[c->k], msg, n);
+		if (c->k < c->nsites && c->sites[c->k]->toff == c->off) {
+			int rc = take_site(c, c->sites[c->k], msg, n);
+			c->fill_ok = ends_flow(c);
+			return rc;
+		}
 		uint64_t limit = c->k < c->nsites ? c->sites[c->k]->toff : c->size;
-		size_t nop = ab_insn_nop_len(p, avail, c->e->mode64);
-		if (nop && c->off + nop <= limit) {
-			c->off += nop;
+		size_t fill = fill_len(c, p, avail);
+		if (fill && c->off + fill <= limit) {
+			c->off += fill;
 			continue;
 		}
 		size_t len = ab_dis_capstone(&c->dis, p, avail, c->off);
@@ -120,6 +153,7 @@ static int cursor_next(struct cursor *c, char *msg, size_t n)
 		c->at = c->off;
 		c->len = len ? len : 1;
 		c->off += c->len;
+		c->fill_ok = ends_flow(c);
 		return 1;
 	}
 	return 0;
@@ -205,7 +239,9 @@ static enum ab_cmp_result walk(struct cursor *p, struct cursor *a, struct ab_cmp
 		}
 		if (!mp && !ma)
 			return AB_CMP_EQUAL;
-		if (mp && ma && same_insn(p, a)) {
+		int same = mp && ma && same_insn(p, a);
+		if (same && ab_relocs_match(&p->rel, p->at, p->len, &a->rel, a->at, a->len, why,
+						 sizeof(why))) {
 			st->insns++;
 			continue;
 		}
@@ -213,7 +249,8 @@ static enum ab_cmp_result walk(struct cursor *p, struct cursor *a, struct ab_cmp
 		/* When p ran out, mp == 0 describes "end of section". */
 		describe(p, mp, dp, sizeof(dp));
 		describe(a, ma, da, sizeof(da));
-		ab_au_snprintf(msg, n, "plain %s != afterburned %s", dp, da);
+		ab_au_snprintf(msg, n, "plain %s != afterburned %s%s%s", dp, da, same ? ": " : "",
+			       same ? why : "");
 		return AB_CMP_MISMATCH;
 	}
 }

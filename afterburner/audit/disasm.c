@@ -96,7 +96,7 @@ void ab_dis_fini(struct ab_dis *d)
 size_t ab_dis_capstone(struct ab_dis *d, const uint8_t *p, size_t n, uint64_t addr)
 {
 	const uint8_t *code = p;
-	size_t size = n < 16 ? n : 16;
+	size_t size = n < AB_INSN_MAX ? n : AB_INSN_MAX;
 	uint64_t a = addr;
 	if (!n || !cs_disasm_iter(d->cs, &code, &size, &a, d->insn))
 		return 0;
@@ -111,7 +111,7 @@ size_t ab_dis_opcodes(struct ab_dis *d, const uint8_t *p, size_t n, uint64_t add
 		return 0;
 	d->info.buffer = (bfd_byte *)p;
 	d->info.buffer_vma = addr;
-	d->info.buffer_length = n < 16 ? n : 16;
+	d->info.buffer_length = n < AB_INSN_MAX ? n : AB_INSN_MAX;
 	int len = d->print(addr, &d->info);
 	if (len <= 0 || strstr(d->out.text, "(bad)"))
 		return 0;

@@ -12,6 +12,9 @@
 #include <capstone/capstone.h>
 #include <dis-asm.h>
 
+/* The longest x86 instruction: neither disassembler sees more bytes. */
+#define AB_INSN_MAX 15
+
 struct ab_opcodes_out {
 	char text[160];  /* libopcodes' rendering of the last instruction */
 	size_t used;

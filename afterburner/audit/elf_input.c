@@ -218,6 +218,7 @@ static void resolve_reloc(const struct ab_elf *e, const arelent *r, struct ab_re
 	out->tsec = sym ? section_index(e, sym->section) : -1;
 	out->toff = (sym ? sym->value : 0) + (uint64_t)r->addend;
 	out->sym = sym && sym->name ? sym->name : "?";
+	out->inplace = r->howto && r->howto->partial_inplace;
 }
 
 int ab_elf_relocs(struct ab_elf *e, unsigned sec, struct ab_reloc **out, size_t *n)

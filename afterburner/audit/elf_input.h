@@ -52,6 +52,7 @@ struct ab_reloc {
 	int tsec;               /* section of the symbol, -1 if none of ours */
 	uint64_t toff;          /* symbol value + addend, in tsec */
 	const char *sym;        /* symbol name, for messages */
+	int inplace;            /* REL: the addend is the field's contents */
 };
 
 #define AB_R_X86_64_PC32 2u  /* same number as R_386_PC32 */

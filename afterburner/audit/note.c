@@ -1,7 +1,7 @@
 /*
- * .note.afterburn: standard ELF notes (namesz, descsz, type, name, desc,
- * each 4-byte aligned).  A linked kernel carries exactly one through its
- * COMDAT group; several identical ones are harmless, differing ones are not.
+ * The version note (type AB_NOTE_TYPE_VERSION).  A linked kernel carries
+ * exactly one through its COMDAT group; several identical ones (objects
+ * linked without groups) are harmless, differing ones are not.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "afterburn/abi.h"
 #include "note.h"
+#include "notes.h"
 #include "util.h"
 
 __attribute__((format(printf, 2, 3)))
@@ -24,11 +25,6 @@ static void note_problem(struct ab_note_info *n, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	n->why = msg;
-}
-
-static uint64_t align4(uint64_t x)
-{
-	return (x + 3) & ~(uint64_t)3;
 }
 
 static void take_version(struct ab_note_info *n, const uint8_t *desc, uint32_t descsz)
@@ -56,49 +52,17 @@ static void take_version(struct ab_note_info *n, const uint8_t *desc, uint32_t d
 			     abi, AB_ABI_VERSION);
 }
 
-static void parse_notes(struct ab_note_info *n, const uint8_t *p, uint64_t size)
+static void on_note(void *ctx, const struct ab_note_ref *ref)
 {
-	const size_t namelen = sizeof(AB_NOTE_NAME); /* with its NUL */
-	uint64_t off = 0;
-	while (off < size) {
-		if (size - off < 12) {
-			note_problem(n, "truncated note header at offset 0x%llx",
-				     (unsigned long long)off);
-			return;
-		}
-		uint32_t namesz = ab_au_le32(p + off), descsz = ab_au_le32(p + off + 4);
-		uint32_t type = ab_au_le32(p + off + 8);
-		uint64_t name_at = off + 12, desc_at = name_at + align4(namesz);
-		uint64_t next = desc_at + align4(descsz);
-		if (desc_at > size || next > size) {
-			note_problem(n, "note at offset 0x%llx runs past the end of its section",
-				     (unsigned long long)off);
-			return;
-		}
-		if (namesz == namelen && !memcmp(p + name_at, AB_NOTE_NAME, namelen) &&
-		    type == AB_NOTE_TYPE_VERSION)
-			take_version(n, p + desc_at, descsz);
-		off = next;
-	}
+	struct ab_note_info *n = ctx;
+	if (!ref->problem && ref->type == AB_NOTE_TYPE_VERSION)
+		take_version(n, ref->desc, ref->descsz);
 }
 
 int ab_note_read(struct ab_elf *e, struct ab_note_info *n)
 {
-	unsigned sections = 0;
 	memset(n, 0, sizeof(*n));
-	for (size_t i = 0; i < e->nsecs; i++) {
-		if (strcmp(e->secs[i].name, AB_NOTE_SECTION))
-			continue;
-		const uint8_t *p = ab_elf_contents(e, (unsigned)i);
-		if (!p)
-			return -1;
-		sections++;
-		parse_notes(n, p, e->secs[i].size);
-	}
-	if (sections && !n->count)
-		note_problem(n, "section %s holds no %s version note", AB_NOTE_SECTION,
-			     AB_NOTE_NAME);
-	return 0;
+	return ab_notes_walk(e, on_note, n);
 }
 
 void ab_note_free(struct ab_note_info *n)

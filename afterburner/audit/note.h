@@ -1,4 +1,4 @@
-/* The .note.afterburn ELF note: ABI and toolchain version (abi.h). */
+/* The Afterburn version note: ABI and toolchain version (abi.h). */
 #ifndef AB_AUDIT_NOTE_H
 #define AB_AUDIT_NOTE_H
 
@@ -13,8 +13,8 @@ struct ab_note_info {
 	char *why;              /* what is wrong (wrong version, malformed), or NULL */
 };
 
-/* Read every .note.afterburn section; 0, or -1 after reporting an error
- * reading the file. Problems of the notes themselves go to n->why. */
+/* Read every version note; 0, or -1 after reporting an error reading the
+ * file.  Problems of the notes themselves go to n->why. */
 int ab_note_read(struct ab_elf *e, struct ab_note_info *n);
 void ab_note_free(struct ab_note_info *n);
 

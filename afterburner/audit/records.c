@@ -1,5 +1,6 @@
 /*
- * Reading .afterburn: the records' fields, then where each site is.
+ * Reading the site records (SITES notes, abi.h): the records' fields, then
+ * where each site is.
  * A linked file has final addresses: site = record address + rel.  In a
  * relocatable object rel is 0 and an R_X86_64_PC32 relocation carries the
  * site as (symbol's section, symbol value + addend).
@@ -11,6 +12,7 @@
 
 #include "afterburn/abi.h"
 #include "../diag.h"
+#include "notes.h"
 #include "records.h"
 #include "util.h"
 
@@ -59,35 +61,70 @@ static void place_site(struct ab_elf *e, struct ab_record *rec, uint64_t vma)
 	rec->toff = vma - e->secs[s].vma;
 }
 
-/* The relocations of one .afterburn section, each attached to its record. */
+/* The record whose rel field a relocation at off patches; NULL if off is
+ * not in a record of [first, last); *inside: within a record, not at it. */
+static struct ab_record *record_at(struct ab_records *r, size_t first, size_t last,
+				   uint64_t off, int *inside)
+{
+	*inside = 0;
+	while (first < last) {
+		size_t mid = first + (last - first) / 2;
+		struct ab_record *m = &r->v[mid];
+		if (off < m->roff) {
+			last = mid;
+		} else if (off >= m->roff + sizeof(struct ab_site)) {
+			first = mid + 1;
+		} else {
+			*inside = off != m->roff;
+			return *inside ? NULL : m;
+		}
+	}
+	return NULL;
+}
+
+static void apply_reloc(struct ab_record *rec, const struct ab_reloc *rel)
+{
+	if (rel->type != AB_R_X86_64_PC32) {
+		ab_record_invalid(rec, "relocation of type %u against %s, not "
+				  "R_X86_64_PC32", rel->type, rel->sym);
+	} else if (rel->tsec < 0) {
+		ab_record_invalid(rec, "relocation against %s, which is in no section "
+				  "of this file", rel->sym);
+	} else {
+		rec->tsec = rel->tsec;
+		/* REL (i386) keeps the addend in the field itself. */
+		rec->toff = rel->toff + (rel->inplace ? (uint64_t)(int64_t)rec->rel : 0);
+	}
+}
+
+/* Objects: the sites of the records [first, last) of note section sec
+ * come from the relocations of their rel fields. */
 static int apply_relocs(struct ab_elf *e, struct ab_records *r, unsigned sec,
-			size_t first, size_t count, unsigned char *seen)
+			size_t first, size_t last)
 {
 	struct ab_reloc *rel;
 	size_t n;
 	if (ab_elf_relocs(e, sec, &rel, &n))
 		return -1;
+	unsigned char *seen = ab_au_calloc(last - first + 1, 1);
 	for (size_t i = 0; i < n; i++) {
-		size_t k = (size_t)(rel[i].off / sizeof(struct ab_site));
-		if (rel[i].off % sizeof(struct ab_site) || k >= count) {
+		int inside;
+		struct ab_record *rec = record_at(r, first, last, rel[i].off, &inside);
+		if (inside)
 			table_issue(r, sec, "relocation at offset 0x%llx does not apply to "
 				    "the rel field of a record", (unsigned long long)rel[i].off);
+		if (!rec)
 			continue;
-		}
-		struct ab_record *rec = &r->v[first + k];
-		if (seen[k]++) {
+		if (seen[rec - &r->v[first]]++)
 			ab_record_invalid(rec, "more than one relocation for its rel field");
-		} else if (rel[i].type != AB_R_X86_64_PC32) {
-			ab_record_invalid(rec, "relocation of type %u against %s, not "
-					  "R_X86_64_PC32", rel[i].type, rel[i].sym);
-		} else if (rel[i].tsec < 0) {
-			ab_record_invalid(rec, "relocation against %s, which is in no section "
-					  "of this file", rel[i].sym);
-		} else {
-			rec->tsec = rel[i].tsec;
-			rec->toff = rel[i].toff;
-		}
+		else
+			apply_reloc(rec, &rel[i]);
 	}
+	for (size_t k = first; k < last; k++)
+		if (!seen[k - first])
+			ab_record_invalid(&r->v[k], "no relocation for its rel field "
+					  "(a record in an object must carry one)");
+	free(seen);
 	free(rel);
 	return 0;
 }
@@ -101,51 +138,75 @@ static void read_fields(struct ab_record *rec, const uint8_t *p)
 	rec->tsec = -1;
 }
 
-static int read_section(struct ab_elf *e, struct ab_records *r, unsigned sec)
+struct walk_ctx {
+	struct ab_elf *e;
+	struct ab_records *r;
+	int *has_sites;         /* per section: holds a SITES note */
+};
+
+static void read_sites_note(struct walk_ctx *w, const struct ab_note_ref *n)
 {
-	const struct ab_section *s = &e->secs[sec];
-	const uint8_t *data = ab_elf_contents(e, sec);
-	if (!data)
-		return -1;
-	if (s->size % sizeof(struct ab_site))
-		table_issue(r, sec, "section size %llu is not a multiple of %zu "
-			    "(a truncated record)", (unsigned long long)s->size,
-			    sizeof(struct ab_site));
-	size_t count = (size_t)(s->size / sizeof(struct ab_site));
-	size_t first = r->n;
+	struct ab_records *r = w->r;
+	const struct ab_section *s = &w->e->secs[n->sec];
+	if (n->descsz % sizeof(struct ab_site))
+		table_issue(r, n->sec, "sites note at offset 0x%llx: descriptor of %u bytes is "
+			    "not a multiple of %zu (a truncated record)",
+			    (unsigned long long)n->off, n->descsz, sizeof(struct ab_site));
+	size_t count = n->descsz / sizeof(struct ab_site);
 	for (size_t k = 0; k < count; k++) {
 		struct ab_record *rec = AB_PUSH(r->v, r->n, r->cap);
 		memset(rec, 0, sizeof(*rec));
-		rec->index = first + k;
-		rec->rsec = sec;
-		rec->roff = k * sizeof(struct ab_site);
-		read_fields(rec, data + rec->roff);
-		if (e->linked)
-			place_site(e, rec, s->vma + rec->roff + (uint64_t)(int64_t)rec->rel);
+		rec->index = r->n - 1;
+		rec->rsec = n->sec;
+		rec->roff = n->desc_off + k * sizeof(struct ab_site);
+		read_fields(rec, n->desc + k * sizeof(struct ab_site));
+		if (w->e->linked)
+			place_site(w->e, rec, s->vma + rec->roff + (uint64_t)(int64_t)rec->rel);
 	}
-	if (e->linked)
-		return 0;
-	unsigned char *seen = ab_au_calloc(count, 1);
-	int rc = apply_relocs(e, r, sec, first, count, seen);
-	for (size_t k = 0; rc == 0 && k < count; k++)
-		if (!seen[k])
-			ab_record_invalid(&r->v[first + k], "no relocation for its rel field "
-					  "(a record in an object must carry one)");
-	free(seen);
-	return rc;
+	w->has_sites[n->sec] = 1;
+	r->nnotes++;
+}
+
+static void on_note(void *ctx, const struct ab_note_ref *n)
+{
+	struct walk_ctx *w = ctx;
+	if (n->problem)
+		table_issue(w->r, n->sec, "%s at offset 0x%llx", n->problem,
+			    (unsigned long long)n->off);
+	else if (n->type == AB_NOTE_TYPE_SITES)
+		read_sites_note(w, n);
+	else if (n->type != AB_NOTE_TYPE_VERSION)
+		table_issue(w->r, n->sec, "%s note of unknown type %u at offset 0x%llx",
+			    AB_NOTE_NAME, n->type, (unsigned long long)n->off);
+}
+
+/* Records of each section are contiguous in r->v, in offset order. */
+static int resolve_objects(struct ab_elf *e, struct ab_records *r, const int *has_sites)
+{
+	size_t k = 0;
+	for (unsigned s = 0; s < e->nsecs; s++) {
+		if (!has_sites[s])
+			continue;
+		while (k < r->n && r->v[k].rsec != s)
+			k++;
+		size_t first = k;
+		while (k < r->n && r->v[k].rsec == s)
+			k++;
+		if (apply_relocs(e, r, s, first, k))
+			return -1;
+	}
+	return 0;
 }
 
 int ab_records_read(struct ab_elf *e, struct ab_records *r)
 {
 	memset(r, 0, sizeof(*r));
-	for (size_t i = 0; i < e->nsecs; i++) {
-		if (strcmp(e->secs[i].name, AB_SECTION))
-			continue;
-		r->nsections++;
-		if (read_section(e, r, (unsigned)i))
-			return -1;
-	}
-	return 0;
+	struct walk_ctx w = { e, r, ab_au_calloc(e->nsecs + 1, sizeof(int)) };
+	int rc = ab_notes_walk(e, on_note, &w);
+	if (!rc && !e->linked)
+		rc = resolve_objects(e, r, w.has_sites);
+	free(w.has_sites);
+	return rc;
 }
 
 void ab_records_free(struct ab_records *r)

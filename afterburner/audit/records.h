@@ -1,5 +1,5 @@
 /*
- * The site records of an ELF file (.afterburn sections, abi.h): read,
+ * The site records of an ELF file (SITES notes, abi.h): read,
  * resolve each to the (section, offset) of its site, validate.
  */
 #ifndef AB_AUDIT_RECORDS_H
@@ -14,7 +14,7 @@ struct ab_dis;
 
 struct ab_record {
 	size_t index;           /* number of the record in the file, from 0 */
-	unsigned rsec;          /* the .afterburn section holding it */
+	unsigned rsec;          /* the note section holding it */
 	uint64_t roff;          /* its offset there */
 	int32_t rel;
 	uint8_t len;
@@ -37,7 +37,7 @@ struct ab_records {
 	size_t n, cap;
 	struct ab_table_issue *issues;
 	size_t nissues, capissues;
-	size_t nsections;       /* .afterburn sections seen */
+	size_t nnotes;          /* SITES notes seen */
 };
 
 /* Read and resolve every record; 0, or -1 after reporting a fatal error. */

@@ -74,7 +74,7 @@ static void text_invalid(struct ab_audit *a, FILE *out)
 			site, kn ? kn : kind, r->len, r->flags, r->why);
 	}
 	if (a->note.why)
-		fprintf(out, "%-10s %s: %s\n", "invalid", AB_NOTE_SECTION, a->note.why);
+		fprintf(out, "%-10s version note: %s\n", "invalid", a->note.why);
 }
 
 static void text_disagreements(struct ab_audit *a, FILE *out)

@@ -214,7 +214,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: afterburn sites FILE [--stats] [--json]\n"
 		"\n"
-		"List the site records (.afterburn) of FILE: site address (section+offset\n"
+		"List the site records (\"Afterburn\" notes) of FILE: site address (section+offset\n"
 		"in an object), symbol+offset, kind, len, length of the instruction at the\n"
 		"site, flags.  Records the audit would reject are marked INVALID.\n"
 		"\n"

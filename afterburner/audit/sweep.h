@@ -11,23 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "disasm.h"
 #include "elf_input.h"
-
-struct ab_dis;
 
 struct ab_hit {                 /* one sensitive instruction */
 	unsigned sec;
 	uint64_t off;
 	unsigned kind;
 	uint8_t len;
-	uint8_t bytes[15];
+	uint8_t bytes[AB_INSN_MAX];
 };
 
 struct ab_disagreement {        /* Capstone and libopcodes differ */
 	unsigned sec;
 	uint64_t off;
 	uint8_t cs_len, op_len;     /* 0: does not decode */
-	uint8_t bytes[15];
+	uint8_t bytes[AB_INSN_MAX];
 	uint8_t nbytes;
 };
 

@@ -12,13 +12,15 @@
 #include "symbols.h"
 #include "util.h"
 
-/* Among symbols at one address, name the place after a global function
- * first: "_stext" and "startup_64" share an address, the latter says more. */
+/* Among symbols at one address, name the place after a function first,
+ * a global one before a local one: "__sched_text_start" (a linker-script
+ * marker) and the static function "__schedule" share an address, the
+ * latter says more. */
 static unsigned rank_of(const asymbol *s)
 {
 	unsigned global = (s->flags & (BSF_GLOBAL | BSF_WEAK)) != 0;
 	unsigned func = (s->flags & BSF_FUNCTION) != 0;
-	return (global ? 0 : 2) + (func ? 0 : 1);
+	return (func ? 0 : 2) + (global ? 0 : 1);
 }
 
 static int useful(const struct ab_elf *e, const asymbol *s)

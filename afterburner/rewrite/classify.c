@@ -8,7 +8,7 @@
 #include "afterburn/abi.h"
 #include "classify.h"
 
-enum operand_rule { BY_NAME, MOV_RULE, PUSH_RULE, POP_RULE };
+enum operand_rule { BY_NAME, MOV_RULE, PUSH_RULE, POP_RULE, INT_RULE };
 
 struct mnemonic {
 	const char *name;
@@ -31,7 +31,7 @@ static const struct mnemonic table[] = {
 	{ "insd", AB_K_INS, BY_NAME },
 	{ "insl", AB_K_INS, BY_NAME },
 	{ "insw", AB_K_INS, BY_NAME },
-	{ "int", AB_K_INTN, BY_NAME },
+	{ "int", AB_K_INTN, INT_RULE },
 	{ "invd", AB_K_INVD, BY_NAME },
 	{ "invlpg", AB_K_INVLPG, BY_NAME },
 	{ "invpcid", AB_K_INVPCID, BY_NAME },
@@ -277,6 +277,24 @@ static unsigned classify_mov(const char *ops, size_t n)
 	return AB_K_NONE;
 }
 
+/* gas assembles "int $3" as int3 (0xcc), which is not a site. */
+static unsigned classify_int(const char *ops, size_t n)
+{
+	char imm[8];
+	size_t k = 0;
+	while (n && is_space(*ops))
+		ops++, n--;
+	while (n && is_space(ops[n - 1]))
+		n--;
+	if (n < 2 || n >= sizeof(imm) || ops[0] != '$')
+		return AB_K_INTN;
+	for (k = 0; k + 1 < n; k++)
+		imm[k] = ops[k + 1];
+	imm[k] = 0;
+	return (!strcmp(imm, "3") || !strcmp(imm, "0x3") || !strcmp(imm, "0x03") ||
+		!strcmp(imm, "03")) ? AB_K_NONE : AB_K_INTN;
+}
+
 unsigned ab_classify(const char *mnem, size_t mlen, const char *ops, size_t olen)
 {
 	char name[MNEMONIC_MAX];
@@ -292,6 +310,8 @@ unsigned ab_classify(const char *mnem, size_t mlen, const char *ops, size_t olen
 		return operand_class(ops, olen) == REG_FSGS ? AB_K_PUSH_SEG : AB_K_NONE;
 	case POP_RULE:
 		return operand_class(ops, olen) == REG_FSGS ? AB_K_POP_SEG : AB_K_NONE;
+	case INT_RULE:
+		return classify_int(ops, olen);
 	default:
 		return m->kind;
 	}

@@ -115,7 +115,7 @@ static void open_block(struct rw *rw, enum rw_block_type type)
 	}
 	struct rw_block *b = &rw->blocks[rw->nblocks++];
 	b->type = type;
-	b->line = rw->line;
+	rw_where(rw, &b->file, &b->line);
 	b->macro = NULL;
 	b->sections = rw->sec;
 	b->mode = rw->mode;

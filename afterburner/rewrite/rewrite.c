@@ -6,15 +6,85 @@
 #include "../diag.h"
 #include "rw.h"
 
+void rw_where(const struct rw *rw, const char **file, unsigned long *line)
+{
+	if (rw->marker_file && rw->line > rw->marker_at) {
+		*file = rw->marker_file;
+		*line = rw->marker_line + (rw->line - rw->marker_at - 1);
+	} else {
+		*file = rw->file;
+		*line = rw->line;
+	}
+}
+
+static void report(const char *file, unsigned long line, const char *fmt, va_list ap)
+{
+	ab_verror(file, line, fmt, ap);
+}
+
 void rw_error(struct rw *rw, const char *fmt, ...)
 {
 	va_list ap;
+	const char *file;
+	unsigned long line;
 	if (rw->error)
 		return; /* the first error is the one worth reading */
 	rw->error = 1;
+	rw_where(rw, &file, &line);
 	va_start(ap, fmt);
-	ab_verror(rw->file, rw->line, fmt, ap);
+	report(file, line, fmt, ap);
 	va_end(ap);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void error_at(struct rw *rw, const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+	rw->error = 1;
+	va_start(ap, fmt);
+	report(file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* "# 12 \"file.S\" 2": the next line is line 12 of file.S. */
+static void track_linemarker(struct rw *rw, const char *line, size_t len)
+{
+	size_t i = 1;
+	unsigned long n = 0;
+	while (i < len && line[i] == ' ')
+		i++;
+	if (i >= len || line[i] < '0' || line[i] > '9')
+		return;
+	while (i < len && line[i] >= '0' && line[i] <= '9')
+		n = n * 10 + (unsigned long)(line[i++] - '0');
+	while (i < len && line[i] == ' ')
+		i++;
+	if (i >= len || line[i] != '"')
+		return;
+	size_t start = ++i;
+	while (i < len && line[i] != '"')
+		i++;
+	if (i >= len)
+		return;
+	size_t n_len = i - start;
+	if (!rw->marker_file || strlen(rw->marker_file) != n_len ||
+	    memcmp(rw->marker_file, line + start, n_len)) {
+		/* Blocks keep pointers to old names: free them all at the end. */
+		char **names = realloc(rw->marker_names, (rw->nmarker_names + 1) * sizeof(*names));
+		char *name = malloc(n_len + 1);
+		if (!names || !name) {
+			free(name);
+			rw_error(rw, "out of memory");
+			return;
+		}
+		memcpy(name, line + start, n_len);
+		name[n_len] = 0;
+		rw->marker_names = names;
+		rw->marker_names[rw->nmarker_names++] = name;
+		rw->marker_file = name;
+	}
+	rw->marker_line = n;
+	rw->marker_at = rw->line;
 }
 
 void rw_edit_insert(struct rw *rw, size_t at, const char *text, size_t n)
@@ -79,8 +149,10 @@ static void process_line(struct rw *rw, const char *line, size_t len)
 	size_t n;
 	int was_in_comment = rw->lx.in_block_comment;
 
-	if (line[0] == '#')
+	if (line[0] == '#') {
 		track_inline_asm(rw, line, len);
+		track_linemarker(rw, line, len);
+	}
 	switch (ab_lex_line(&rw->lx, line, len, stmts, &n)) {
 	case AB_LEX_UNTERMINATED_STRING:
 		rw_error(rw, "unterminated string");
@@ -91,8 +163,9 @@ static void process_line(struct rw *rw, const char *line, size_t len)
 	case AB_LEX_OK:
 		break;
 	}
-	if (rw->lx.in_block_comment && !was_in_comment)
-		rw->lx.comment_line = rw->line;
+	if (rw->lx.in_block_comment && !was_in_comment) {
+		rw_where(rw, &rw->comment_file, &rw->lx.comment_line);
+	}
 	for (size_t i = 0; i < n && !rw->error && !rw->ended; i++)
 		rw_statement(rw, line, stmts[i]);
 }
@@ -136,20 +209,24 @@ static void emit_notes(const struct rw *rw, struct ab_buf *out)
 static void check_eof(struct rw *rw)
 {
 	if (rw->lx.in_block_comment) {
-		rw->line = rw->lx.comment_line;
-		rw_error(rw, "end of file inside a comment opened here");
+		error_at(rw, rw->comment_file, rw->lx.comment_line,
+			 "end of file inside a comment opened here");
 	} else if (rw->nblocks > 0) {
 		struct rw_block *b = &rw->blocks[rw->nblocks - 1];
-		rw->line = b->line;
 		if (b->type == BLOCK_MACRO)
-			rw_error(rw, "end of file inside .macro %s (no .endm)", b->macro->name);
+			error_at(rw, b->file, b->line, "end of file inside .macro %s (no .endm)",
+				 b->macro ? b->macro->name : "?");
 		else
-			rw_error(rw, "end of file inside a repeat block opened here (no .endr)");
+			error_at(rw, b->file, b->line,
+				 "end of file inside a repeat block opened here (no .endr)");
 	}
 }
 
 static void free_state(struct rw *rw)
 {
+	for (size_t i = 0; i < rw->nmarker_names; i++)
+		free(rw->marker_names[i]);
+	free(rw->marker_names);
 	rw_sections_free(rw);
 	rw_macros_free(rw);
 	ab_buf_free(&rw->scratch);

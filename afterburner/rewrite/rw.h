@@ -45,7 +45,8 @@ enum rw_block_type { BLOCK_MACRO, BLOCK_REPEAT };
 
 struct rw_block {
 	enum rw_block_type type;
-	unsigned long line;
+	unsigned long line;               /* where it opened, as reported */
+	const char *file;
 	struct rw_macro *macro;           /* BLOCK_MACRO: the one being defined */
 	struct rw_section_state sections; /* restored at .endm */
 	int mode;
@@ -58,8 +59,14 @@ struct rw_edit {
 };
 
 struct rw {
-	const char *file;
-	unsigned long line;
+	const char *file;       /* as reported: the input, or a linemarker's */
+	unsigned long line;     /* physical line in the input */
+	/* cpp linemarkers ("# 12 \"x.S\"") map physical lines to the user's. */
+	const char *marker_file;
+	char **marker_names;
+	size_t nmarker_names;
+	unsigned long marker_line, marker_at;
+	const char *comment_file; /* where an open block comment started */
 	struct ab_rw_stats *st;
 	struct ab_lexer lx;
 	int error;
@@ -86,6 +93,8 @@ struct rw {
 
 __attribute__((format(printf, 2, 3)))
 void rw_error(struct rw *rw, const char *fmt, ...);
+/* Where the current line is, as the user knows it (linemarkers applied). */
+void rw_where(const struct rw *rw, const char **file, unsigned long *line);
 
 /* Line edits. */
 void rw_edit_insert(struct rw *rw, size_t at, const char *text, size_t n);

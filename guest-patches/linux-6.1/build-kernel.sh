@@ -94,10 +94,14 @@ if [[ $cc =~ -B[[:space:]]*([^[:space:]]+) ]]; then
 	[ -x "${asdir%/}/as" ] || die "$name: CC uses -B$asdir but ${asdir%/}/as does not exist (make tools)"
 	as_key=$(hash_of <"${asdir%/}/as")
 fi
-if [ -f "$obj/vmlinux" ] && [ "$(cat "$obj/.afterburn-as-key" 2>/dev/null)" != "$as_key" ]; then
+# The key names the assembler of the objects in $obj, recorded before the
+# build starts: a failed build leaves objects of that assembler too.
+if [ "$(cat "$obj/.afterburn-as-key" 2>/dev/null)" != "$as_key" ] &&
+   [ -n "$(find "$obj" -path "$obj/scripts" -prune -o -name "*.o" -print -quit)" ]; then
 	printf '  %-8s %s\n' LINUX "$name: assembler changed, make clean"
 	"${kmake[@]}" clean >"$obj/clean.log" 2>&1 || fail "make clean" "$obj/clean.log"
 fi
+echo "$as_key" >"$obj/.afterburn-as-key"
 
 # --- build -----------------------------------------------------------------
 printf '  %-8s %s\n' LINUX "$name: build -j$jobs (log: $log)"
@@ -120,7 +124,6 @@ t1=$EPOCHREALTIME
 for f in vmlinux arch/x86/boot/bzImage; do
 	[ -f "$obj/$f" ] || die "$name: build succeeded but $obj/$f is missing"
 done
-echo "$as_key" >"$obj/.afterburn-as-key"
 
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 echo "$secs" >"$obj/build-time"

@@ -14,10 +14,11 @@
 LINUX_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
 LINUX_DIR := $(BUILD)/linux-6.1
 LINUX_SRC := $(LINUX_DIR)/src
-LINUX_SRC_STAMP := $(LINUX_SRC)/.afterburn-unpacked
+LINUX_SRC_STAMP := $(LINUX_SRC)/.afterburn-ready
 LINUX_FRAGMENT := guest-patches/linux-6.1/afterburn.config
 LINUX_PATCHES := $(sort $(wildcard guest-patches/linux-6.1/*.patch))
 LINUX_BUILD_SH := guest-patches/linux-6.1/build-kernel.sh
+LINUX_UNPACK_SH := guest-patches/linux-6.1/unpack.sh
 LINUX_PLAIN := $(LINUX_DIR)/plain
 LINUX_AB := $(LINUX_DIR)/afterburned
 LINUX_PLAIN_STAMP := $(LINUX_PLAIN)/.afterburn-built
@@ -25,19 +26,11 @@ LINUX_AB_STAMP := $(LINUX_AB)/.afterburn-built
 LINUX_AB_CC := gcc -B$(AFTERBURN_ASDIR)/
 LINUX_FORCE ?=
 
-# Unpack once; re-unpack only when the tarball or our patches change.
-$(LINUX_SRC_STAMP): $(LINUX_TARBALL) $(LINUX_PATCHES)
-	@test -f $(LINUX_TARBALL) || { echo "linux: $(LINUX_TARBALL) missing (make deps installs linux-source-6.1)" >&2; exit 1; }
-	$(quiet) UNPACK $(LINUX_TARBALL)
-	$(Q)rm -rf $(LINUX_SRC) $(LINUX_SRC).tmp
-	$(Q)mkdir -p $(LINUX_SRC).tmp
-	$(Q)tar -xJf $(LINUX_TARBALL) --strip-components=1 -C $(LINUX_SRC).tmp
-	$(Q)for p in $(LINUX_PATCHES); do \
-	  echo "  PATCH    $$p"; \
-	  patch -s -p1 -d $(LINUX_SRC).tmp <$$p || { echo "linux: $$p does not apply" >&2; exit 1; }; \
-	done
-	$(Q)mv $(LINUX_SRC).tmp $(LINUX_SRC)
-	$(Q)touch $@
+# Unpack once, keep the patches applied (unpack.sh).  It runs every time
+# but touches the stamp only when the tree changed, so the kernels are
+# rebuilt only then.
+$(LINUX_SRC_STAMP): $(LINUX_UNPACK_SH) FORCE
+	$(Q)$(LINUX_UNPACK_SH) $(LINUX_TARBALL) $(LINUX_SRC) $(LINUX_PATCHES)
 
 linux-src: $(LINUX_SRC_STAMP)
 

@@ -17,7 +17,7 @@ echo 'this is not an object file' >"$T/text.o"
 # Section header table offset (e_shoff, bytes 40..47) far past the end.
 cp "$T/good.o" "$T/shoff.o"
 printf '\xff\xff\xff\x7f' | dd of="$T/shoff.o" bs=1 seek=40 conv=notrunc status=none
-# .afterburn's size field made huge: section header fields lie.
+# The size field of .text made huge: section header fields lie.
 cp "$T/good.o" "$T/bigsec.o"
 python3 - "$T/bigsec.o" <<'PY'
 import struct, sys
@@ -29,7 +29,7 @@ stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 24)
 for i in range(shnum):
     h = shoff + i * shentsize
     name, = struct.unpack_from('<I', b, h)
-    if b[stroff + name:].split(b'\0')[0] == b'.afterburn':
+    if b[stroff + name:].split(b'\0')[0] == b'.text':
         struct.pack_into('<Q', b, h + 32, 0x7fffffff0)
 open(p, 'wb').write(b)
 PY
@@ -52,7 +52,7 @@ expect_error "$T/empty.o" "$T/empty\.o: not an ELF object or image"
 expect_error "$T/missing.o" "$T/missing\.o: No such file or directory"
 expect_error "$T" "$T: not a regular file"
 expect_error "$T/shoff.o" "$T/shoff\.o: truncated or corrupt ELF file"
-expect_error "$T/bigsec.o" "$T/bigsec\.o: section \.afterburn: size 0x7fffffff0 past the end of the file"
+expect_error "$T/bigsec.o" "$T/bigsec\.o: section \.text: size 0x7fffffff0 past the end of the file"
 
 # Usage errors exit 2.
 run 2 "$AFTERBURN_SAN" audit

@@ -4,8 +4,8 @@
 
 	# A record with every field spelled out: site label 1, len, kind, flags.
 	.macro raw_record len, kind, flags=0, rel=1b-.
-	.pushsection .afterburn,"a"
-	.balign 4
+	.pushsection .note.afterburn.sites, "a", @note
+	.subsection 1
 	.long \rel
 	.byte \len, \kind
 	.short \flags
@@ -89,13 +89,23 @@ f:
 2:	.nops 2
 3:	ab_record K_stac, F_ALTREPL
 .endif
-.if CASE == 14  # .afterburn size not a multiple of 8
-	.pushsection .afterburn, "a"
+.if CASE == 14  # a sites note whose size is not a multiple of 8
+	.pushsection .note.afterburn.sites, "a", @note
+	.subsection 1
 	.long 0
 	.popsection
 .endif
 .if CASE == 15  # a version note of another ABI
 	ab_note 2
+.endif
+.if CASE == 20  # an Afterburn note of a type this ABI does not define
+	.pushsection .note.afterburn, "a", @note
+	.balign 4
+	.long 10, 4, 7
+	.asciz "Afterburn"
+	.balign 4
+	.long 0
+	.popsection
 .endif
 .if CASE == 16  # a site far outside its section
 1:	cli
@@ -112,3 +122,19 @@ f:
 1:	cli
 	raw_record 8, K_cli
 .endif
+.if CASE == 18  # a note that runs past the end of its section
+	.pushsection .note.afterburn.sites, "a", @note
+	.subsection 2
+	.long 10, 64, 2
+	.asciz "Afterburn"
+	.balign 4
+	.long 0
+	.popsection
+.endif
+.if CASE == 19  # site records without a version note
+.else
+.if CASE != 15
+	ab_note
+.endif
+.endif
+	ab_sites_note

@@ -13,8 +13,11 @@ check() { # CASE REGEX [linked]
 	run 1 "$AFTERBURN" audit "$f"
 	has "$re"
 	has '^result: FAIL'
-	[ "$n" = 15 ] && has 'note +ABI 2, toolchain 0\.1\.0 \(INVALID\)' ||
-		has 'invalid records +[1-9]'
+	case $n in
+	15) has 'note +ABI 2, toolchain 0\.1\.0 \(INVALID\)' ;;
+	19) has 'note +INVALID' ;;
+	*) has 'invalid records +[1-9]' ;;
+	esac
 	lacks 'cli .*\(record #0 is invalid\)'
 }
 
@@ -31,11 +34,14 @@ check 10 '^invalid +record #1 .*no relocation for its rel field'
 check 11 '^invalid +record #1 .*relocation of type 10 against \.text, not R_X86_64_PC32'
 check 12 '^invalid +record #1 .*site in \.altinstr_replacement lacks flag altrepl'
 check 13 '^invalid +record #1 .*flag altrepl on a site in \.text'
-check 14 '^invalid +\.afterburn: section size 12 is not a multiple of 8'
-check 15 '^invalid +\.note\.afterburn: site record ABI version 2, this tool reads version 1'
+check 14 '^invalid +\.note\.afterburn\.sites: sites note at offset 0x0: descriptor of 12 bytes is not a multiple of 8'
+check 15 '^invalid +version note: site record ABI version 2, this tool reads version 1'
 check 16 '^invalid +record #1 .*site offset 0x10000[0-9a-f]+ is past the end of section \.text'
 check 16 '^invalid +record #1 .*site 0x[0-9a-f]+ is outside every section' linked
 check 17 '^invalid +record #1 .*relocation against elsewhere, which is in no section'
+check 18 '^invalid +\.note\.afterburn\.sites: note runs past the end of its section at offset 0x20'
+check 19 '^invalid +version note: site records without a version note'
+check 20 '^invalid +\.note\.afterburn: Afterburn note of unknown type 7 at offset 0x0'
 # Linked, the duplicate and the bad padding are still seen.
 check 4 '^invalid +record #2 .*duplicate' linked
 check 5 '^invalid +record #1 .*padding after the instruction is not NOPs' linked

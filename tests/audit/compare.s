@@ -3,7 +3,8 @@
 # alignment all move with the padding; compare must see through that.
 # Variants of the afterburned object: CHANGE (an instruction differs),
 # BADPAD (padding that is not NOPs), EXTRA (one more instruction),
-# EXTRASEC (one more section).
+# EXTRASEC (one more section), CALLX (a call to another external function:
+# same bytes, another relocation), DATAREF (another %rip-relative datum).
 	.include "site.inc"
 	.include "kinds.inc"
 
@@ -59,7 +60,16 @@ loop:
 	.type helper, @function
 helper:
 	S K_cpuid, cpuid
+	.ifdef DATAREF
+	mov table+16(%rip), %rax
+	.else
 	mov table+8(%rip), %rax
+	.endif
+	.ifdef CALLX
+	call ext_b
+	.else
+	call ext_a
+	.endif
 	jmp 1f
 	nop
 1:	ret
@@ -83,5 +93,6 @@ helper:
 	.data
 table:	.quad 1, 2, 3
 	.ifdef AB
+	ab_sites_note
 	ab_note
 	.endif

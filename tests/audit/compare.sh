@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 asm "$SRC/compare.s" "$T/plain.o"
 asm "$SRC/compare.s" "$T/ab.o" --defsym AB=1
-for v in CHANGE BADPAD EXTRA EXTRASEC; do
+for v in CHANGE BADPAD EXTRA EXTRASEC CALLX DATAREF; do
 	asm "$SRC/compare.s" "$T/$v.o" --defsym AB=1 --defsym $v=1
 done
 # The padding really moved things: the loop's jnz is short in one only.
@@ -23,6 +23,10 @@ run 1 "$AFTERBURN" compare "$T/plain.o" "$T/BADPAD.o"
 has '^MISMATCH .*afterburned: site \.text\+0x[0-9a-f]+ \(loop\+0x[0-9a-f]+\) \(record #20\): padding is not NOPs: ff c0'
 run 1 "$AFTERBURN" compare "$T/plain.o" "$T/EXTRA.o"
 has "^MISMATCH .*plain \.text\+0x[0-9a-f]+ \(loop\+0x[0-9a-f]+\) 'callq? .*' != afterburned .*'xorl %edx, %edx'"
+run 1 "$AFTERBURN" compare "$T/plain.o" "$T/CALLX.o"
+has "^MISMATCH .*plain \.text\+0x[0-9a-f]+ \(helper\+0x9\) 'callq? .*' != afterburned .*'callq? .*': relocation type 4 against ext_a - 0x4 at \+1 != type 4 against ext_b - 0x4 at \+1"
+run 1 "$AFTERBURN" compare "$T/plain.o" "$T/DATAREF.o"
+has "^MISMATCH .*plain \.text\+0x[0-9a-f]+ \(helper\+0x2\) 'movq [^']*%rip[^']*' != afterburned .*: relocation type 2 against \.data \+ 0x4 at \+3 != type 2 against \.data \+ 0xc at \+3"
 run 1 "$AFTERBURN" compare "$T/plain.o" "$T/EXTRASEC.o"
 has '^MISMATCH .*section \.text\.extra is only in the afterburned object'
 run 1 "$AFTERBURN" compare "$T/EXTRASEC.o" "$T/plain.o"
@@ -46,4 +50,4 @@ lacks ' (one|sub/three|sub/built-in|empty)\.o'
 rm "$T/a/sub/two.o" "$T/p/gone.o" "$T/a/new.o"
 run 0 "$AFTERBURN" compare --dirs "$T/p" "$T/a"
 has '^ONLY-PLAIN sub/two\.o$'
-has '^compare: 2 objects compared, 4 sections, 72 instructions, 46 sites, 0 mismatches, 0 errors, 1 missing'
+has '^compare: 2 objects compared, 4 sections, 74 instructions, 46 sites, 0 mismatches, 0 errors, 1 missing'

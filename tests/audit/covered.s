@@ -57,4 +57,5 @@ start:
 	jmp start
 	.size start, . - start
 
+	ab_sites_note
 	ab_note

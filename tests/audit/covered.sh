@@ -40,3 +40,22 @@ pin=$(nm "$T/c.elf" | sed -n 's/^0*\([0-9a-f]*\) T port_in$/\1/p')
 has "^0x0*$(printf '%x' $((0x$cov + 4))) +covered\+0x4 +cli +8"
 has "^0x0*$(printf '%x' $((0x$pin + 2))) +port_in\+0x2 +in +5"
 has "port_in\+0x[0-9a-f]+ +int-n +5 +2"
+
+# As in a Linux link: every note (version and sites of both objects) in one
+# .notes output section, among others (a build-id note).
+cat >"$T/notes.lds" <<'LDS'
+SECTIONS {
+	. = 0xffffffff81000000;
+	.text : { *(.text) }
+	.notes : { *(.note.*) }
+	.data : { *(.data) }
+}
+LDS
+ld -o "$T/c-notes.elf" -e start --build-id -T "$T/notes.lds" "$T/c.o" "$T/c2.o" || fail ld
+readelf -n "$T/c-notes.elf" | grep -q 'GNU .*NT_GNU_BUILD_ID' || fail "no build-id note"
+run 0 "$AFTERBURN" audit "$T/c-notes.elf"
+has 'covered +14$'
+has 'records +14$'
+has 'note +ABI 1, toolchain 0\.1\.0'
+run 0 "$AFTERBURN" sites "$T/c-notes.elf"
+has '^0xffffffff81000004 +covered\+0x4 +cli +8'

@@ -14,4 +14,5 @@ port_in:
 3:	ab_record K_int_n
 	ret
 	.size port_in, . - port_in
+	ab_sites_note
 	ab_note

@@ -22,6 +22,8 @@ missing=$(comm -23 <(kind_table | sort -u) \
 		printf '1:\t%s\n2:\t.nops 3\n3:\tab_record %s, %s\n' "$insn" "$k" "$flags"
 	done
 	echo '	ret'
+	echo '	ab_sites_note'
+	echo '	ab_note'
 } >"$T/kinds.s"
 asm "$T/kinds.s" "$T/kinds.o"
 n=$(grep -vc '^#' "$SRC/kinds.txt")

@@ -1,0 +1,7 @@
+# expect: hlt monitor mwait monitor mwait
+	.text
+	hlt
+	monitor
+	mwait
+	monitorx
+	mwaitx

@@ -1,0 +1,8 @@
+# expect: rdmsr wrmsr cpuid rdtscp rdpmc xsetbv
+	.text
+	rdmsr
+	wrmsr
+	cpuid
+	rdtscp
+	rdpmc
+	xsetbv

@@ -1,0 +1,2 @@
+# .include would hide text from the rewriter.
+	.include "other.s"

@@ -1,0 +1,4 @@
+# A line that is no statement.
+	.text
+	nop
+	@@@ cli

@@ -1,0 +1,2 @@
+# Our own site labels are reserved.
+8943001:	nop

@@ -1,0 +1,3 @@
+# .endr without .rept.
+	nop
+	.endr

@@ -1,0 +1,4 @@
+# Truncated: a comment that never closes.
+	nop
+	/* cli
+	sti

@@ -1,0 +1,4 @@
+# Truncated: the file ends inside a macro body.
+	.text
+	.macro M
+	cli

@@ -1,0 +1,2 @@
+# A string that never closes.
+	.ascii "abc

@@ -61,8 +61,9 @@ static uint64_t *restart_points(const struct ab_audit *a, const struct site_inde
 static int sweep_all(struct ab_audit *a, const struct site_index *si)
 {
 	for (size_t s = 0; s < a->elf.nsecs; s++) {
-		if (!a->elf.secs[s].code || !a->elf.secs[s].size)
-			continue;
+		const struct ab_section *sec = &a->elf.secs[s];
+		if (!sec->code || !sec->size || !sec->has_contents)
+			continue; /* no bytes in the file: nothing to decode */
 		size_t n;
 		uint64_t *pts = restart_points(a, si, (unsigned)s, &n);
 		int rc = ab_sweep_section(&a->elf, (unsigned)s, &a->dis, pts, n, &a->sweep);
@@ -168,7 +169,7 @@ int ab_audit_run(const struct ab_audit_opts *opts)
 	a->opts = opts;
 	if (opts->exceptions && ab_exceptions_load(&a->exc, opts->exceptions))
 		goto out;
-	if (ab_elf_open(&a->elf, opts->path) || analyse(a))
+	if (ab_elf_open(&a->elf, opts->path) || analyse(a) || ab_elf_check_sound(&a->elf))
 		goto out;
 	if (opts->json)
 		ab_audit_report_json(a, opts->out);

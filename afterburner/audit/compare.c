@@ -94,11 +94,13 @@ static enum ab_cmp_result compare_code(struct ab_elf *p, struct ab_records *pr,
 		int j = pair[i];
 		if (j < 0)
 			continue; /* ignored: the afterburner's notes and groups */
-		if (p->secs[i].code != a->secs[j].code) {
-			ab_au_snprintf(msg, n, "section %s is executable in only one object", name);
+		int pcode = p->secs[i].code && p->secs[i].has_contents;
+		int acode = a->secs[j].code && a->secs[j].has_contents;
+		if (pcode != acode) {
+			ab_au_snprintf(msg, n, "section %s is executable code in only one object", name);
 			return AB_CMP_MISMATCH;
 		}
-		if (!p->secs[i].code)
+		if (!pcode)
 			continue;
 		enum ab_cmp_result rc = ab_compare_section(p, (unsigned)i, pr, a, (unsigned)j,
 							   ar, st, msg, n);
@@ -143,8 +145,13 @@ enum ab_cmp_result ab_compare_files(const char *plain, const char *ab,
 	ab_au_snprintf(msg, n, "cannot read the objects");
 	if (ab_elf_open(&p, plain))
 		return rc;
-	if (ab_elf_open(&a, ab) == 0)
+	if (ab_elf_open(&a, ab) == 0) {
 		rc = compare_open(&p, &a, st, msg, n);
+		if (ab_elf_check_sound(&p) || ab_elf_check_sound(&a)) {
+			ab_au_snprintf(msg, n, "corrupt ELF file");
+			rc = AB_CMP_ERROR;
+		}
+	}
 	ab_elf_close(&p);
 	ab_elf_close(&a);
 	return rc;

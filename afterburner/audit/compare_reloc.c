@@ -62,7 +62,14 @@ static int same(const struct ab_reloc_cursor *p, const struct ab_reloc *x, uint6
 	if (target_is_code(p, x) != target_is_code(a, y))
 		return 0;
 	/* Code moves by the padding before it; data does not. */
-	return target_is_code(p, x) || x->toff == y->toff;
+	if (target_is_code(p, x) || x->toff == y->toff)
+		return 1;
+	/*
+	 * "sym - label" with label in this section, before every site (Linux's
+	 * rva(x) = x - startup_32): gas makes it PC-relative to sym with an
+	 * addend of (place - label), which moves with the place.
+	 */
+	return x->pcrel && y->pcrel && x->toff - x->off == y->toff - y->off;
 }
 
 int ab_relocs_match(struct ab_reloc_cursor *p, uint64_t p_at, size_t p_len,

@@ -1,5 +1,6 @@
 /* Opening an ELF file with libbfd: sections, contents, relocations. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,45 @@
 #include "symbols.h"
 #include "util.h"
 
+/*
+ * libbfd reports what it finds wrong in a corrupt file itself, and may
+ * repeat one complaint for every symbol.  The first few say enough.
+ */
+#define BFD_MESSAGES_MAX 8
+static bfd_error_handler_type bfd_default_handler;
+static unsigned long bfd_messages; /* ever */
+static unsigned long bfd_shown;    /* since the last open */
+
+static void bfd_limited_handler(const char *fmt, va_list ap)
+{
+	bfd_messages++;
+	if (bfd_shown++ < BFD_MESSAGES_MAX)
+		bfd_default_handler(fmt, ap);
+}
+
+static void bfd_messages_done(const char *path)
+{
+	if (bfd_shown > BFD_MESSAGES_MAX)
+		ab_warn(path, 0, "%lu more messages of libbfd not shown",
+			bfd_shown - BFD_MESSAGES_MAX);
+	bfd_shown = 0;
+}
+
+unsigned long ab_elf_complaints(const struct ab_elf *e)
+{
+	return bfd_messages - e->bfd_base;
+}
+
+int ab_elf_check_sound(const struct ab_elf *e)
+{
+	unsigned long n = ab_elf_complaints(e);
+	if (!n)
+		return 0;
+	ab_error(e->path, 0, "corrupt ELF file: libbfd complained %lu time%s while reading it",
+		 n, n == 1 ? "" : "s");
+	return -1;
+}
+
 static void bfd_once(void)
 {
 	static int done;
@@ -18,6 +58,7 @@ static void bfd_once(void)
 	bfd_init();
 	/* libbfd's own warnings about corrupt files then read "afterburn: ..." */
 	bfd_set_error_program_name("afterburn");
+	bfd_default_handler = bfd_set_error_handler(bfd_limited_handler);
 	done = 1;
 }
 
@@ -120,6 +161,8 @@ int ab_elf_open(struct ab_elf *e, const char *path)
 	memset(e, 0, sizeof(*e));
 	e->path = path;
 	bfd_once();
+	e->bfd_base = bfd_messages;
+	bfd_shown = 0;
 	if (check_regular_file(path))
 		return -1;
 	e->abfd = bfd_openr(path, NULL);
@@ -144,6 +187,8 @@ void ab_elf_close(struct ab_elf *e)
 	free(e->sym_first);
 	if (e->abfd)
 		bfd_close(e->abfd);
+	if (e->path)
+		bfd_messages_done(e->path);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -155,9 +200,9 @@ const uint8_t *ab_elf_contents(struct ab_elf *e, unsigned sec)
 	if (s->data || !s->size)
 		return s->data ? s->data : (const uint8_t *)"";
 	if (!s->has_contents) {
-		/* Nothing in the file (SHT_NOBITS): reads as zeros. */
-		s->data = ab_au_calloc(s->size, 1);
-		return s->data;
+		/* SHT_NOBITS: no bytes in the file, whatever size it claims. */
+		ab_error(e->path, 0, "section %s has no contents in the file", s->name);
+		return NULL;
 	}
 	if (!bfd_malloc_and_get_section(e->abfd, s->bsec, &buf)) {
 		ab_error(e->path, 0, "cannot read section %s: %s", s->name, bfd_why());
@@ -219,6 +264,7 @@ static void resolve_reloc(const struct ab_elf *e, const arelent *r, struct ab_re
 	out->toff = (sym ? sym->value : 0) + (uint64_t)r->addend;
 	out->sym = sym && sym->name ? sym->name : "?";
 	out->inplace = r->howto && r->howto->partial_inplace;
+	out->pcrel = r->howto && r->howto->pc_relative;
 }
 
 int ab_elf_relocs(struct ab_elf *e, unsigned sec, struct ab_reloc **out, size_t *n)

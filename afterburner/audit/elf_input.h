@@ -43,6 +43,7 @@ struct ab_elf {
 	struct ab_symbol *syms; /* sorted by section, offset, rank */
 	size_t nsyms;
 	size_t *sym_first;      /* syms of section i: [sym_first[i], sym_first[i+1]) */
+	unsigned long bfd_base; /* libbfd's messages before this file */
 };
 
 /* A relocation resolved to the place it refers to. */
@@ -53,6 +54,7 @@ struct ab_reloc {
 	uint64_t toff;          /* symbol value + addend, in tsec */
 	const char *sym;        /* symbol name, for messages */
 	int inplace;            /* REL: the addend is the field's contents */
+	int pcrel;              /* PC-relative (R_X86_64_PC32, PLT32, ...) */
 };
 
 #define AB_R_X86_64_PC32 2u  /* same number as R_386_PC32 */
@@ -61,7 +63,17 @@ struct ab_reloc {
 int ab_elf_open(struct ab_elf *e, const char *path);
 void ab_elf_close(struct ab_elf *e);
 
-/* Section contents (loaded once); NULL after reporting an error. */
+/*
+ * A file libbfd had to complain about while reading it (a section past the
+ * end, a broken string table) is not one to vouch for, even when what we
+ * read of it looks fine.  ab_elf_check_sound reports it: 0 if libbfd said
+ * nothing, else -1 after an error message.
+ */
+unsigned long ab_elf_complaints(const struct ab_elf *e);
+int ab_elf_check_sound(const struct ab_elf *e);
+
+/* Section contents (loaded once); NULL after reporting an error, also
+ * for a section without contents in the file (check has_contents). */
 const uint8_t *ab_elf_contents(struct ab_elf *e, unsigned sec);
 /* Index of the section named name (the n-th of that name), or -1. */
 int ab_elf_find_section(const struct ab_elf *e, const char *name, unsigned n);

@@ -187,7 +187,7 @@ static int sites_run(const struct sites_opts *o)
 	int rc = 1;
 	if (ab_dis_init(&d, e.mode64))
 		goto close_elf;
-	if (ab_records_read(&e, &r) == 0) {
+	if (ab_records_read(&e, &r) == 0 && ab_elf_check_sound(&e) == 0) {
 		/* Validation decodes each site: that gives the instruction
 		 * length, hence the padding. */
 		ab_records_validate(&e, &r, &d);

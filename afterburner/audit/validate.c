@@ -32,6 +32,10 @@ static int check_section(struct ab_elf *e, struct ab_record *rec)
 		ab_record_invalid(rec, "site is in section %s, which is not executable", s->name);
 		return -1;
 	}
+	if (!s->has_contents) {
+		ab_record_invalid(rec, "site is in section %s, which has no contents", s->name);
+		return -1;
+	}
 	if (rec->toff >= s->size) {
 		ab_record_invalid(rec, "site offset 0x%llx is past the end of section %s "
 				  "(size 0x%llx)", (unsigned long long)rec->toff, s->name,

@@ -27,6 +27,8 @@ void ab_buf_reserve(struct ab_buf *b, size_t extra)
 
 void ab_buf_put(struct ab_buf *b, const char *s, size_t n)
 {
+	if (n == 0)
+		return; /* also keeps a NULL p out of pointer arithmetic */
 	ab_buf_reserve(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -186,18 +186,37 @@ static int lower_copy(char *dst, const char *src, size_t n)
 	return 0;
 }
 
+/*
+ * The table split by first letter, built on first use: almost every
+ * instruction of a kernel is rejected by one or two comparisons.
+ */
+static unsigned char first_index[27], first_end[27];
+
+static void build_index(void)
+{
+	size_t n = sizeof(table) / sizeof(table[0]);
+	for (size_t i = n; i-- > 0;) {
+		unsigned c = (unsigned)(table[i].name[0] - 'a');
+		first_index[c] = (unsigned char)i;
+		if (!first_end[c])
+			first_end[c] = (unsigned char)(i + 1);
+	}
+	first_index[26] = 1; /* built */
+}
+
 static const struct mnemonic *lookup(const char *name)
 {
-	size_t lo = 0, hi = sizeof(table) / sizeof(table[0]);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, table[mid].name);
-		if (c == 0)
-			return &table[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	if (!first_index[26])
+		build_index();
+	if (name[0] < 'a' || name[0] > 'z')
+		return NULL;
+	unsigned c = (unsigned)(name[0] - 'a');
+	for (size_t i = first_index[c]; i < first_end[c]; i++) {
+		int d = strcmp(name, table[i].name);
+		if (d == 0)
+			return &table[i];
+		if (d < 0)
+			break;
 	}
 	return NULL;
 }
@@ -328,12 +347,12 @@ int ab_is_prefix_word(const char *w, size_t n)
 	char name[MNEMONIC_MAX];
 	if (n >= 2 && w[0] == '{' && w[n - 1] == '}')
 		return 1; /* pseudo prefixes: {disp32}, {vex}, {load}, ... */
-	if (lower_copy(name, w, n))
+	if (n < 2 || n > 8 || lower_copy(name, w, n))
 		return 0;
 	if (!strncmp(name, "rex.", 4))
 		return 1;
 	for (size_t i = 0; i < sizeof(prefix_words) / sizeof(prefix_words[0]); i++)
-		if (!strcmp(name, prefix_words[i]))
+		if (prefix_words[i][0] == name[0] && !strcmp(name, prefix_words[i]))
 			return 1;
 	return 0;
 }

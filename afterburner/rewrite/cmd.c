@@ -1,5 +1,7 @@
 /* afterburn rewrite [IN.s] [-o OUT.s] [--stats] */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +58,34 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Write to OUT.tmp.PID and rename, so a failed run never clobbers OUT. */
+static int write_fd_or_report(int fd, const char *name, const struct ab_buf *b)
+{
+	if (write_all(fd, b->p, b->len)) {
+		ab_error(name, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A regular file is written to OUT.tmp.PID and renamed, so a failed run
+ * never clobbers OUT; a device or pipe (/dev/null, /dev/stdout) directly.
+ */
 static int write_output(const char *path, const struct ab_buf *b)
 {
+	struct stat sb;
 	if (!path)
-		return write_all(1, b->p, b->len) ? (ab_error("<stdout>", 0, "%s", strerror(errno)), -1) : 0;
+		return write_fd_or_report(1, "<stdout>", b);
+	if (!stat(path, &sb) && !S_ISREG(sb.st_mode)) {
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ab_error(path, 0, "cannot write: %s", strerror(errno));
+			return -1;
+		}
+		int rc = write_fd_or_report(fd, path, b);
+		close(fd);
+		return rc;
+	}
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	FILE *f = fopen(tmp, "w");

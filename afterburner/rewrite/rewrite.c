@@ -238,6 +238,7 @@ int ab_rewrite(const char *file, const char *in, size_t len, struct ab_buf *out,
 	struct rw rw = { .file = file, .st = st, .mode = 64 };
 	size_t pos = 0, note_at = (size_t)-1;
 
+	ab_buf_reserve(out, len + len / 8 + 4096); /* sites add a few percent */
 	rw.sec.cur = rw.sec.prev = -1;
 	rw_section_switch(&rw, ".text", 5, NULL, 0);
 	if (memchr(in, 0, len)) {

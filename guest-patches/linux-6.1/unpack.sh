@@ -58,6 +58,7 @@ if [ -s "$src/.afterburn-patched-files" ]; then
 	# The restored files keep the tarball's time; kbuild must still see them
 	# as changed.
 	(cd "$src" && for f in "${old[@]}"; do [ ! -e "$f" ] || touch -- "$f"; done)
+	rm -f "$src/.afterburn-restore.err"
 fi
 rm -f "$src/.afterburn-patches" "$src/.afterburn-patched-files"
 

@@ -34,6 +34,24 @@ for i in range(shnum):
 open(p, 'wb').write(b)
 PY
 
+# The symbol string table's type made PROGBITS: libbfd complains about
+# every symbol name; the file must not pass for sound.
+cp "$T/good.o" "$T/strtab.o"
+python3 - "$T/strtab.o" <<'PY'
+import struct, sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+shoff, = struct.unpack_from('<Q', b, 40)
+shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 58)
+stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 24)
+for i in range(shnum):
+    h = shoff + i * shentsize
+    name, = struct.unpack_from('<I', b, h)
+    if b[stroff + name:].split(b'\0')[0] == b'.strtab':
+        struct.pack_into('<I', b, h + 4, 1)   # SHT_PROGBITS
+open(p, 'wb').write(b)
+PY
+
 expect_error() { # FILE REGEX
 	for cmd in audit sites; do
 		run 1 "$AFTERBURN_SAN" $cmd "$1"
@@ -52,6 +70,7 @@ expect_error "$T/empty.o" "$T/empty\.o: not an ELF object or image"
 expect_error "$T/missing.o" "$T/missing\.o: No such file or directory"
 expect_error "$T" "$T: not a regular file"
 expect_error "$T/shoff.o" "$T/shoff\.o: truncated or corrupt ELF file"
+expect_error "$T/strtab.o" "$T/strtab\.o: corrupt ELF file: libbfd complained [0-9]+ times"
 expect_error "$T/bigsec.o" "$T/bigsec\.o: section \.text: size 0x7fffffff0 past the end of the file"
 
 # Usage errors exit 2.

@@ -17,7 +17,7 @@
 static int ignored(const char *name)
 {
 	return !strcmp(name, AB_SITES_SECTION) || !strcmp(name, AB_NOTE_SECTION) ||
-	       !strcmp(name, ".group") || !strcmp(name, ".afterburn");
+	       !strcmp(name, ".group");
 }
 
 /* Sections sorted by name, then by position: the n-th ".text" of one object

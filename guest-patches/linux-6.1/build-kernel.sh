@@ -57,9 +57,17 @@ fail() {
 hash_of() { sha256sum | cut -c1-16; }
 
 # --- configuration ----------------------------------------------------------
-self=${BASH_SOURCE[0]}
-config_key=$( { cat "$fragment" "$self"; echo "CC=$cc"; } | hash_of)
+# Bump config_version when the way the configuration is made changes.
+config_version=1
+config_key=$( { cat "$fragment"; echo "CC=$cc version=$config_version"; } | hash_of)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.afterburn-config-key" 2>/dev/null)" != "$config_key" ]; then
+	# kbuild never deletes the objects of options that were turned off; a
+	# tree that two configurations built in cannot be compared object by
+	# object with another, so start over.
+	if [ -n "$(find "$obj" -path "$obj/scripts" -prune -o -name "*.o" -print -quit 2>/dev/null)" ]; then
+		printf '  %-8s %s\n' LINUX "$name: configuration changed, make clean"
+		"${kmake[@]}" clean >"$obj/clean.log" 2>&1 || fail "make clean" "$obj/clean.log"
+	fi
 	printf '  %-8s %s\n' LINUX "$name: configure (tinyconfig + $(basename "$fragment"))"
 	clog=$obj/config.log
 	{

@@ -17,14 +17,15 @@ for v in "${LINUX_VARIANTS[@]}"; do
 	for f in vmlinux arch/x86/boot/bzImage build-time; do
 		[ -s "$LINUX_DIR/$v/$f" ] || die "$v: $LINUX_DIR/$v/$f missing after make linux"
 	done
-	echo "linux: $v: last build $(cat "$LINUX_DIR/$v/build-time")s," \
-		"vmlinux text $(size -A "$LINUX_DIR/$v/vmlinux" | awk '$1 == ".text" { print $2 }') bytes"
+	echo "linux: $v: last build $(cat "$LINUX_DIR/$v/build-time")s; size:" \
+		"$(size "$LINUX_DIR/$v/vmlinux" | awk 'NR == 2 { print "text", $1, "data", $2, "bss", $3 }')"
 done
 
-cmp -s "$LINUX_DIR/plain/.config" "$LINUX_DIR/afterburned/.config" || {
-	diff -u "$LINUX_DIR/plain/.config" "$LINUX_DIR/afterburned/.config" | head -n 40
+# The header names the ARCH of whoever last ran kbuild there (x86 or x86_64,
+# same configuration); the options must be the same.
+options() { grep -v '^# Linux/.* Kernel Configuration$' "$LINUX_DIR/$1/.config"; }
+diff -u --label plain/.config --label afterburned/.config <(options plain) <(options afterburned) ||
 	die "plain and afterburned .config differ"
-}
 
 # Warnings (build directory names removed) that only the afterburned build
 # has.  The log of an incremental build only holds what was rebuilt, but

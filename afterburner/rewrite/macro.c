@@ -236,15 +236,21 @@ static void build_helpers(struct ab_buf *b)
 {
 	size_t depth = sizeof(chain_mnemonics) / sizeof(chain_mnemonics[0]);
 	ab_buf_puts(b, ".ifndef " HELPER_GUARD " ; .set " HELPER_GUARD ", 1"
+		    " ; .set " RW_CTX_SYMBOL ", 0"
 		    " ; .macro __afterburn_site __ab_kind, __ab_flags, __ab_pad, __ab_insn:vararg"
 		    " ; 8943001: \\__ab_insn");
 	ab_buf_printf(b, " ; .nops -((\\__ab_pad-(.-%db)) > 0) * (\\__ab_pad-(.-%db))"
 		      " ; %d: " RW_PUSH_SITES
-		      " ; .long %db - . ; .byte %db - %db, \\__ab_kind ; .short \\__ab_flags"
+		      " ; .long %db - . ; .byte %db - %db, \\__ab_kind"
+		      " ; .short \\__ab_flags | " RW_CTX_SYMBOL
 		      " ; .popsection ; .endm",
 		      RW_LABEL_START, RW_LABEL_START, RW_LABEL_END, RW_LABEL_START,
 		      RW_LABEL_END, RW_LABEL_START);
-	ab_buf_puts(b, " ; .macro __afterburn_stmt __ab_flags, __ab_insn:vararg");
+	/* The statement runs with the replacement-section context of its
+	 * caller, so that sites of a macro it expands inherit AB_F_ALTREPL. */
+	ab_buf_puts(b, " ; .macro __afterburn_stmt __ab_flags, __ab_insn:vararg"
+		    " ; .set .L__ab_save\\@, " RW_CTX_SYMBOL
+		    " ; .set " RW_CTX_SYMBOL ", " RW_CTX_SYMBOL " | (\\__ab_flags & 0x40)");
 	for (size_t i = 0; i < depth; i++) {
 		const char *mn = chain_mnemonics[i];
 		unsigned kind = ab_classify(mn, strlen(mn), "", 0);
@@ -255,7 +261,7 @@ static void build_helpers(struct ab_buf *b)
 	ab_buf_puts(b, " ; \\__ab_insn");
 	for (size_t i = 0; i < depth; i++)
 		ab_buf_puts(b, " ; .endif");
-	ab_buf_puts(b, " ; .endm ; .endif ; ");
+	ab_buf_puts(b, " ; .set " RW_CTX_SYMBOL ", .L__ab_save\\@ ; .endm ; .endif ; ");
 }
 
 /* Define the helpers (guarded) in front of statement `at` of this line. */

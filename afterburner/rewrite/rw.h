@@ -13,6 +13,13 @@
 #define RW_LABEL_DESC 8943003   /* start of the SITES note's records */
 #define RW_LABEL_DESC_END 8943004
 
+/*
+ * Extra flags of the dynamic context, evaluated by gas: a macro expanded as
+ * the argument of another (ALTERNATIVE "", "ZAP_GS") inside a replacement
+ * section gets AB_F_ALTREPL on its sites through this symbol.
+ */
+#define RW_CTX_SYMBOL ".L__afterburn_ctx"
+
 /* Records go to subsection 1 of the sites note; its header is subsection 0. */
 #define RW_PUSH_SITES ".pushsection " AB_SITES_SECTION ",\"a\",@note ; .subsection 1"
 

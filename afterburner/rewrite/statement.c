@@ -94,12 +94,14 @@ unsigned rw_site_flags(const struct rw *rw)
 void rw_site_tail(struct ab_buf *b, int start_label, unsigned kind, unsigned flags)
 {
 	unsigned pad = ab_kind_pad(kind);
+	/* In a macro body the expansion context may add AB_F_ALTREPL. */
+	const char *ctx = (flags & AB_F_MACRO) ? " | " RW_CTX_SYMBOL : "";
 	ab_buf_printf(b,
 		" ; .nops -((%u-(.-%db)) > 0) * (%u-(.-%db))"
 		" ; %d: " RW_PUSH_SITES
-		" ; .long %db - . ; .byte %db - %db, %u ; .short 0x%x ; .popsection",
+		" ; .long %db - . ; .byte %db - %db, %u ; .short 0x%x%s ; .popsection",
 		pad, start_label, pad, start_label, RW_LABEL_END,
-		start_label, RW_LABEL_END, start_label, kind, flags);
+		start_label, RW_LABEL_END, start_label, kind, flags, ctx);
 }
 
 /* A statement made only of prefix words ("rep", "lock", "data16"). */

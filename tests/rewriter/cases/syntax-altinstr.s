@@ -1,6 +1,6 @@
 # Linux alternatives: a replacement section's sites carry the altrepl flag
 # (0x40); ALTERNATIVE "", "stac" passes the instruction as a macro argument.
-# expect: stac clac stac
+# expect: stac clac stac mov-to-seg mov-to-seg
 	.text
 	.macro ALTERNATIVE oldinstr, newinstr, feature
 140:
@@ -25,3 +25,11 @@ f:	ALTERNATIVE "", "stac", 20
 662:	.pushsection .altinstr_replacement, "ax"
 663:	stac
 664:	.popsection
+# A macro expanded as an ALTERNATIVE argument (Linux's ZAP_GS) lands in the
+# replacement section: its site inherits the altrepl flag from the context.
+	.macro ZAP_GS
+	movl $0x2b, %eax
+	movl %eax, %gs
+	.endm
+	ALTERNATIVE "", "ZAP_GS", 21
+	ZAP_GS

@@ -58,12 +58,17 @@ all: $(ALL_TARGETS)
 deps:
 	$(Q)scripts/deps.sh
 
+demo: deps
+	$(Q)$(MAKE) --no-print-directory tools
+	$(Q)BUILD=$(BUILD) AFTERBURN=$(AFTERBURN) AFTERBURN_ASDIR=$(AFTERBURN_ASDIR) \
+	  V=$(V) scripts/demo.sh
+
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/san $(BUILD)/libexec $(BUILD)/tests
 
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps clean distclean
+.PHONY: all deps demo clean distclean
 
 -include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)

@@ -64,7 +64,7 @@ demo: deps
 	  V=$(V) scripts/demo.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/san $(BUILD)/libexec $(BUILD)/tests
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/san $(BUILD)/libexec $(BUILD)/tests $(BUILD)/fuzz
 
 distclean:
 	rm -rf $(BUILD)

@@ -62,8 +62,10 @@ static unsigned group_0f00(unsigned reg)
 	return kinds[reg];
 }
 
-static unsigned group_0f01_reg(uint8_t m)
+static unsigned group_0f01_reg(uint8_t m, int hasf3)
 {
+	if (hasf3 && m == 0xfa)
+		return AB_K_NONE; /* mcommit, not monitorx */
 	switch (m) {
 	case 0xc8: return AB_K_MONITOR;
 	case 0xc9: return AB_K_MWAIT;
@@ -90,7 +92,7 @@ static unsigned group_0f01(struct cursor *c)
 	uint8_t m = c->p[c->i];
 	if ((m >> 6) == 3) {
 		c->i++;
-		return group_0f01_reg(m);
+		return group_0f01_reg(m, c->hasf3);
 	}
 	if (modrm(c, &reg, &mod, &rm))
 		return AB_K_NONE;

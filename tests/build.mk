@@ -14,7 +14,7 @@ $(TEST_BIN)/rewriter-unit: $(call objs,obj-san,tests/unit/rewriter-unit.c $(AB_R
 	$(quiet) LD-SAN $@
 	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^
 
-CHECK_DEPS := tools tools-san $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit
+CHECK_DEPS := tools tools-san fuzz $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit
 TESTS ?=
 
 check: deps

@@ -32,7 +32,14 @@ static size_t first_at(const struct site_index *si, unsigned sec, uint64_t off)
 	return lo;
 }
 
-/* Symbols and valid sites of sec, merged, sorted. */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Where instructions are known to start in sec: its symbols and its valid
+ * sites; sorted, without duplicates. */
 static uint64_t *restart_points(const struct ab_audit *a, const struct site_index *si,
 				unsigned sec, size_t *n)
 {
@@ -43,18 +50,17 @@ static uint64_t *restart_points(const struct ab_audit *a, const struct site_inde
 		r1++;
 	uint64_t *pts = ab_au_calloc(s1 - s0 + r1 - r0 + 1, sizeof(*pts));
 	size_t k = 0;
-	for (size_t i = s0, j = r0; i < s1 || j < r1;) {
-		const struct ab_record *rec = j < r1 ? &si->r->v[si->idx[j]] : NULL;
-		if (rec && rec->why) {
-			j++;
-			continue;
-		}
-		uint64_t v = (i < s1 && (!rec || e->syms[i].off <= rec->toff)) ?
-			     e->syms[i++].off : si->r->v[si->idx[j++]].toff;
-		if (!k || pts[k - 1] != v)
-			pts[k++] = v;
-	}
-	*n = k;
+	for (size_t i = s0; i < s1; i++)
+		pts[k++] = e->syms[i].off;
+	for (size_t j = r0; j < r1; j++)
+		if (!si->r->v[si->idx[j]].why)
+			pts[k++] = si->r->v[si->idx[j]].toff;
+	qsort(pts, k, sizeof(*pts), cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || pts[u - 1] != pts[i])
+			pts[u++] = pts[i];
+	*n = u;
 	return pts;
 }
 

@@ -21,8 +21,9 @@ static void usage(FILE *out)
 		"  --json             machine-readable report on stdout\n"
 		"  --exceptions FILE  instructions knowingly left uncovered, one per line:\n"
 		"                     SYMBOL[+0xOFF] KIND reason   (see docs/audit.md)\n"
-		"  -v, --verbose      also list covered instructions and the instructions\n"
-		"                     whose length Capstone and libopcodes disagree on\n"
+		"  -v, --verbose      also list covered instructions, the instructions\n"
+		"                     whose length Capstone and libopcodes disagree on,\n"
+		"                     and those the wedge's decoder reads otherwise\n"
 		"  -h, --help         this text\n");
 }
 

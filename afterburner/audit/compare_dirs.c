@@ -58,7 +58,8 @@ static int list_objects(const char *dir, struct obj_list *l)
 		ab_error(dir, 0, "cannot walk the directory");
 		return -1;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+	if (l->n > 1) /* l->v is NULL in an empty tree */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
 	return 0;
 }
 
@@ -114,6 +115,11 @@ static int run_workers(const char *pd, const char *ad, char **rel, const int *st
 	int failed = 0;
 	if (jobs > n)
 		jobs = n ? (unsigned)n : 1;
+	/* Until a worker says otherwise, nothing has been compared. */
+	for (size_t i = 0; i < n; i++) {
+		res[i].rc = AB_CMP_ERROR;
+		ab_au_snprintf(res[i].msg, sizeof(res[i].msg), "not compared");
+	}
 	fflush(NULL);
 	for (unsigned k = 0; k < jobs; k++) {
 		pid_t pid = fork();

@@ -272,8 +272,10 @@ int ab_elf_relocs(struct ab_elf *e, unsigned sec, struct ab_reloc **out, size_t 
 	asection *s = e->secs[sec].bsec;
 	*out = NULL;
 	*n = 0;
-	if (!(bfd_section_flags(s) & SEC_RELOC))
+	if (!(bfd_section_flags(s) & SEC_RELOC)) {
+		*out = ab_au_calloc(1, sizeof(**out)); /* never NULL: qsort, memcpy */
 		return 0;
+	}
 	long bytes = bfd_get_reloc_upper_bound(e->abfd, s);
 	if (bytes < 0) {
 		ab_error(e->path, 0, "cannot read relocations of %s: %s", e->secs[sec].name, bfd_why());
@@ -286,7 +288,7 @@ int ab_elf_relocs(struct ab_elf *e, unsigned sec, struct ab_reloc **out, size_t 
 		free(rel);
 		return -1;
 	}
-	*out = ab_au_calloc((size_t)cnt, sizeof(**out));
+	*out = ab_au_calloc((size_t)cnt + 1, sizeof(**out));
 	for (long i = 0; i < cnt; i++)
 		resolve_reloc(e, rel[i], &(*out)[i]);
 	*n = (size_t)cnt;

@@ -90,7 +90,8 @@ void ab_elf_where(const struct ab_elf *e, unsigned sec, uint64_t off, char *buf,
 /* "0xffffffff81000004" for linked files, ".text+0x4" for objects. */
 void ab_elf_loc(const struct ab_elf *e, unsigned sec, uint64_t off, char *buf, size_t n);
 
-/* Relocations applying to sec; 0 on success, -1 after reporting an error. */
+/* Relocations applying to sec (*out never NULL on success, free it);
+ * 0 on success, -1 after reporting an error. */
 int ab_elf_relocs(struct ab_elf *e, unsigned sec, struct ab_reloc **out, size_t *n);
 
 #endif

@@ -90,6 +90,25 @@ static void text_disagreements(struct ab_audit *a, FILE *out)
 	}
 }
 
+static const char *kind_or_none(unsigned k)
+{
+	return k ? ab_kind_name(k) : "not-sensitive";
+}
+
+static void text_wedge(struct ab_audit *a, FILE *out)
+{
+	for (size_t i = 0; i < a->sweep.nwd; i++) {
+		const struct ab_kind_diff *d = &a->sweep.wd[i];
+		char where[256], hex[48];
+		ab_elf_where(&a->elf, d->sec, d->off, where, sizeof(where));
+		fprintf(out, "%-10s %-16s 0x%-16" PRIx64 " %-32s audit %s (%u bytes), wedge "
+			"decoder %s (%u bytes): %s\n", "decoders", a->elf.secs[d->sec].name,
+			addr_of(&a->elf, d->sec, d->off), where, kind_or_none(d->kind), d->len,
+			kind_or_none(d->wedge_kind), d->wedge_len,
+			ab_au_hex(hex, d->bytes, d->len));
+	}
+}
+
 static void text_per_kind(struct ab_audit *a, FILE *out)
 {
 	fprintf(out, "  %-22s %8s %8s %9s %8s\n", "per kind:", "found", "covered",
@@ -124,6 +143,8 @@ static void text_summary(struct ab_audit *a, FILE *out)
 	fprintf(out, "  %-22s %zu\n", "stale exceptions", a->stale);
 	fprintf(out, "  %-22s %zu%s\n", "opcodes disagreements", s->ndis,
 		s->ndis && !a->opts->verbose ? " (list with -v)" : "");
+	fprintf(out, "  %-22s %zu%s\n", "decoders disagreements", s->nwd,
+		s->nwd && !a->opts->verbose ? " (audit vs the wedge's; list with -v)" : "");
 	fprintf(out, "  %-22s %zu\n", "sweep resyncs", s->resyncs);
 	text_per_kind(a, out);
 	int ok = !a->count[AB_HIT_UNCOVERED] && !a->invalid_records && !a->note.why;
@@ -136,8 +157,10 @@ void ab_audit_report_text(struct ab_audit *a, FILE *out)
 		if (a->state[i] != AB_HIT_COVERED || a->opts->verbose)
 			text_hit(a, i, out);
 	text_invalid(a, out);
-	if (a->opts->verbose)
+	if (a->opts->verbose) {
 		text_disagreements(a, out);
+		text_wedge(a, out);
+	}
 	text_summary(a, out);
 }
 
@@ -241,6 +264,28 @@ static void json_disagreements(struct ab_audit *a, FILE *out)
 	fputs("]", out);
 }
 
+static void json_wedge(struct ab_audit *a, FILE *out)
+{
+	fputs(",\n\"decoder_disagreements\": [", out);
+	for (size_t i = 0; i < a->sweep.nwd; i++) {
+		const struct ab_kind_diff *d = &a->sweep.wd[i];
+		char where[256], hex[48];
+		ab_elf_where(&a->elf, d->sec, d->off, where, sizeof(where));
+		fputs(i ? ",\n  {" : "\n  {", out);
+		ab_json_kv_str(out, 1, "section", a->elf.secs[d->sec].name);
+		ab_json_kv_u64(out, 0, "offset", d->off);
+		ab_json_kv_u64(out, 0, "address", addr_of(&a->elf, d->sec, d->off));
+		ab_json_kv_str(out, 0, "symbol", where);
+		ab_json_kv_str(out, 0, "kind", kind_or_none(d->kind));
+		ab_json_kv_u64(out, 0, "len", d->len);
+		ab_json_kv_str(out, 0, "wedge_kind", kind_or_none(d->wedge_kind));
+		ab_json_kv_u64(out, 0, "wedge_len", d->wedge_len);
+		ab_json_kv_str(out, 0, "bytes", ab_au_hex(hex, d->bytes, d->len));
+		fputs("}", out);
+	}
+	fputs("]", out);
+}
+
 static void json_stale(struct ab_audit *a, FILE *out)
 {
 	int first = 1;
@@ -276,6 +321,7 @@ static void json_summary(struct ab_audit *a, FILE *out)
 	ab_json_kv_u64(out, 0, "invalid_records", a->invalid_records);
 	ab_json_kv_u64(out, 0, "stale_exceptions", a->stale);
 	ab_json_kv_u64(out, 0, "disagreements", s->ndis);
+	ab_json_kv_u64(out, 0, "decoder_disagreements", s->nwd);
 	ab_json_kv_u64(out, 0, "resyncs", s->resyncs);
 	fputs("},\n\"per_kind\": {", out);
 	const char *sep = "";
@@ -323,5 +369,6 @@ void ab_audit_report_json(struct ab_audit *a, FILE *out)
 	json_invalid(a, out);
 	json_stale(a, out);
 	json_disagreements(a, out);
+	json_wedge(a, out);
 	fputs("\n}\n", out);
 }

@@ -214,9 +214,10 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: afterburn sites FILE [--stats] [--json]\n"
 		"\n"
-		"List the site records (\"Afterburn\" notes) of FILE: site address (section+offset\n"
-		"in an object), symbol+offset, kind, len, length of the instruction at the\n"
-		"site, flags.  Records the audit would reject are marked INVALID.\n"
+		"List the site records (\"Afterburn\" notes) of FILE: site address\n"
+		"(section+offset in an object), symbol+offset, kind, len, length of the\n"
+		"instruction at the site, flags.  Records the audit would reject are\n"
+		"marked INVALID.  Exit 0 once FILE could be read.\n"
 		"\n"
 		"  --stats     per-kind and per-class counts and totals instead of the list\n"
 		"              (padding bytes = sum of len minus instruction length)\n"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "afterburn/abi.h"
+#include "afterburn/decode.h"
 #include "classify.h"
 #include "disasm.h"
 #include "sweep.h"
@@ -29,6 +30,26 @@ static void note_hit(struct ab_sweep *out, unsigned sec, uint64_t off, unsigned 
 	h->kind = kind;
 	h->len = (uint8_t)len;
 	memcpy(h->bytes, p, len);
+}
+
+/* The wedge validates records with its own decoder: where it reads an
+ * instruction otherwise than the audit, one of the two is wrong. */
+static void check_wedge(struct ab_sweep *out, unsigned sec, uint64_t off, const uint8_t *p,
+			size_t avail, unsigned kind, size_t len)
+{
+	struct ab_insn w;
+	if (ab_decode_sensitive(p, avail, &w))
+		w.kind = AB_K_NONE, w.len = 0;
+	if (w.kind == kind && (kind == AB_K_NONE || w.len == len))
+		return;
+	struct ab_kind_diff *d = AB_PUSH(out->wd, out->nwd, out->capwd);
+	d->sec = sec;
+	d->off = off;
+	d->kind = (uint8_t)kind;
+	d->wedge_kind = (uint8_t)w.kind;
+	d->len = (uint8_t)len;
+	d->wedge_len = (uint8_t)w.len;
+	memcpy(d->bytes, p, len);
 }
 
 /*
@@ -72,6 +93,8 @@ int ab_sweep_section(struct ab_elf *e, unsigned sec, struct ab_dis *d,
 		unsigned kind = ab_insn_kind(data + off, len, e->mode64);
 		if (kind != AB_K_NONE)
 			note_hit(out, sec, off, kind, data + off, len);
+		if (e->mode64)
+			check_wedge(out, sec, off, data + off, avail, kind, len);
 		if (off + len > limit && limit < s->size) {
 			/* Ran over a known boundary: both readings may execute
 			 * (Linux jumps into the middle of srso_untrain_ret's
@@ -89,5 +112,6 @@ void ab_sweep_free(struct ab_sweep *s)
 {
 	free(s->hits);
 	free(s->dis);
+	free(s->wd);
 	memset(s, 0, sizeof(*s));
 }

@@ -30,11 +30,23 @@ struct ab_disagreement {        /* Capstone and libopcodes differ */
 	uint8_t nbytes;
 };
 
+/* The audit's classifier and the wedge's decoder (common/ab_decode.c)
+ * read an instruction differently. */
+struct ab_kind_diff {
+	unsigned sec;
+	uint64_t off;
+	uint8_t kind, wedge_kind;   /* AB_K_NONE: not sensitive */
+	uint8_t len, wedge_len;
+	uint8_t bytes[AB_INSN_MAX];
+};
+
 struct ab_sweep {
 	struct ab_hit *hits;
 	size_t nhits, caphits;
 	struct ab_disagreement *dis;
 	size_t ndis, capdis;
+	struct ab_kind_diff *wd;
+	size_t nwd, capwd;
 	size_t decoded;             /* instructions */
 	size_t undecodable;         /* bytes neither disassembler decodes */
 	size_t resyncs;             /* instructions that ran over a restart point */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "afterburn/abi.h"
+#include "afterburn/decode.h"
 #include "afterburn/kind.h"
 #include "classify.h"
 #include "disasm.h"
@@ -60,6 +61,19 @@ static void describe(struct ab_dis *d, const uint8_t *p, size_t n, uint64_t addr
 	ab_au_snprintf(buf, size, "'%s' (%s)", text, ab_au_hex(hex, p, n < 15 ? n : 15));
 }
 
+/* The wedge checks each record with its own decoder before it patches:
+ * a record it would refuse is of no use. */
+static void check_wedge(struct ab_record *rec, const uint8_t *p, size_t avail, size_t len)
+{
+	struct ab_insn w;
+	if (ab_decode_sensitive(p, avail, &w))
+		ab_record_invalid(rec, "the wedge's decoder does not see a sensitive "
+				  "instruction here: the wedge would refuse this record");
+	else if (w.kind != rec->kind || w.len != len)
+		ab_record_invalid(rec, "the wedge's decoder reads %s of %u bytes here: the "
+				  "wedge would refuse this record", ab_kind_name(w.kind), w.len);
+}
+
 static void check_bytes(struct ab_elf *e, struct ab_record *rec, struct ab_dis *d)
 {
 	const struct ab_section *s = &e->secs[rec->tsec];
@@ -91,6 +105,8 @@ static void check_bytes(struct ab_elf *e, struct ab_record *rec, struct ab_dis *
 				  actual ? "kind " : "not sensitive",
 				  actual ? ab_kind_name(actual) : "");
 	}
+	if (actual == rec->kind && e->mode64)
+		check_wedge(rec, p, avail, len);
 	if (rec->len < len)
 		ab_record_invalid(rec, "len %u is shorter than the instruction (%zu bytes)",
 				  rec->len, len);

@@ -56,8 +56,6 @@
 #define AB_NOTE_NAME "Afterburn"   /* namesz 10, padded to 12 */
 #define AB_NOTE_TYPE_VERSION 1u
 #define AB_NOTE_TYPE_SITES 2u
-/* Transitional alias while the audit moves to notes; not part of the ABI. */
-#define AB_SECTION AB_SITES_SECTION
 
 struct ab_site {
 	int32_t rel;

@@ -4,7 +4,8 @@
 # Variants of the afterburned object: CHANGE (an instruction differs),
 # BADPAD (padding that is not NOPs), EXTRA (one more instruction),
 # EXTRASEC (one more section), CALLX (a call to another external function:
-# same bytes, another relocation), DATAREF (another %rip-relative datum).
+# same bytes, another relocation), DATAREF (another %rip-relative datum),
+# INT3 (an int3 where control falls through: not fill).
 	.include "site.inc"
 	.include "kinds.inc"
 
@@ -44,6 +45,10 @@ loop:
 	.endif
 	call helper
 	dec %ecx
+	movl $(ext_end - loop), %edx   # PC32 to ext_end, addend moves with it
+	.ifdef INT3
+	int3
+	.endif
 	jnz .Lagain          # short when plain, near once padded
 	.ifdef BADPAD
 1:	hlt
@@ -71,7 +76,7 @@ helper:
 	call ext_a
 	.endif
 	jmp 1f
-	nop
+	.balign 32, 0xcc     # int3 fill after a jmp: moves with the padding
 1:	ret
 	.size helper, . - helper
 
@@ -89,6 +94,10 @@ helper:
 	.section .text.extra, "ax"
 	ret
 	.endif
+
+	.section .text.norel, "ax"   # code without any relocation
+	xor %eax, %eax
+	ret
 
 	.data
 table:	.quad 1, 2, 3

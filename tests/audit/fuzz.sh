@@ -7,7 +7,7 @@ command -v clang-14 >/dev/null || skip "clang-14 not installed (make deps)"
 [ -n "$(find /usr/lib/llvm-14/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null)" ] ||
 	skip "libFuzzer runtime missing (libclang-rt-14-dev)"
 
-make -C "$ROOT" --no-print-directory BUILD="$BUILD" fuzz || fail "cannot build the fuzzer"
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$ROOT" --no-print-directory BUILD="$BUILD" fuzz || fail "cannot build the fuzzer"
 fuzzer=$BUILD/fuzz/fuzz_audit
 [ -x "$fuzzer" ] || fail "$fuzzer not built"
 

@@ -35,6 +35,11 @@ has 'invalid records +0$'
 # allowed are instructions it cannot decode, never two different lengths.
 run 0 "$AFTERBURN" audit -v "$T/kinds.o"
 lacks '^disagree .* capstone [1-9]'
+# The wedge's decoder (common/ab_decode.c) reads every form the same way.
+has 'decoders disagreements +0$'
+
+# Each record also passes the wedge's decoder (validation checks it).
+has 'invalid records +0$'
 
 # sites names each record with the kind the list expects, in order.
 run 0 "$AFTERBURN" sites "$T/kinds.o"

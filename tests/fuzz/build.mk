@@ -1,7 +1,7 @@
 # Fuzz targets (libFuzzer, clang-14): `make fuzz` builds $(BUILD)/fuzz/*.
-# They compile the audit's own sources (not main.c) with the fuzzer and
-# the address and undefined-behaviour sanitizers; tests/audit/fuzz.sh runs
-# them for a bounded time.
+# Each compiles a component's own sources (never main.c) with the fuzzer
+# and the address and undefined-behaviour sanitizers; tests/audit/fuzz.sh
+# and tests/rewriter/fuzz.sh run them for a bounded time.
 
 FUZZ_CC ?= clang-14
 FUZZ_CFLAGS := -std=c11 -O1 -g $(HOST_WARN) -D_GNU_SOURCE -Iinclude \
@@ -16,5 +16,14 @@ $(FUZZ_AUDIT): $(FUZZ_AUDIT_SRCS) $(wildcard afterburner/audit/*.h include/after
 	$(quiet) FUZZ-CC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_AUDIT_SRCS) $(AB_TOOL_LIBS)
 
-fuzz: $(FUZZ_AUDIT)
+# The rewriter's parser (tests/fuzz/fuzz_rewrite.c): no libbfd needed.
+FUZZ_REWRITE := $(BUILD)/fuzz/fuzz_rewrite
+FUZZ_REWRITE_SRCS := tests/fuzz/fuzz_rewrite.c $(AB_REWRITE_SRCS) $(AB_COMMON_SRCS)
+
+$(FUZZ_REWRITE): $(FUZZ_REWRITE_SRCS) $(wildcard afterburner/rewrite/*.h include/afterburn/*.h)
+	@mkdir -p $(@D)
+	$(quiet) FUZZ-CC $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_REWRITE_SRCS)
+
+fuzz: $(FUZZ_AUDIT) $(FUZZ_REWRITE)
 .PHONY: fuzz

@@ -95,7 +95,7 @@ label() {
 	esac
 }
 for m in "${metrics[@]}"; do
-	printf '%-34s %12s %12s %10s\n' "$(label "$m")" "${med[plain,$m]}" "${med[afterburned,$m]}" "${ratio[$m]}"
+	printf '%-34s %12.4g %12.4g %10.3f\n' "$(label "$m")" "${med[plain,$m]}" "${med[afterburned,$m]}" "${ratio[$m]}"
 done
 echo "ratio: median over runs of afterburned/plain (run i against run i)"
 echo "results: $results"

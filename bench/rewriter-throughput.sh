@@ -22,7 +22,7 @@ files=(kernel/sched/core mm/memory mm/page_alloc fs/namei kernel/fork kernel/sig
        lib/vsprintf kernel/time/timer mm/slab_common fs/dcache mm/mmap fs/read_write)
 : >"$out/corpus.s"
 for f in "${files[@]}"; do
-	make -C "$src" O="$tree" -s "$f.s" >/dev/null 2>&1 || { echo "bench: cannot make $f.s" >&2; exit 1; }
+	make -C "$src" O="$tree" ARCH=x86_64 -s "$f.s" >/dev/null 2>&1 || { echo "bench: cannot make $f.s" >&2; exit 1; }
 	cat "$tree/$f.s" >>"$out/corpus.s"
 done
 bytes=$(stat -c %s "$out/corpus.s")

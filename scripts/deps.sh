@@ -4,9 +4,9 @@
 set -euo pipefail
 
 packages=(
-	gcc make binutils binutils-dev libcapstone-dev   # host tools
+	gcc libc6-dev make binutils binutils-dev libcapstone-dev # host tools
 	clang-14 libclang-rt-14-dev                      # fuzz targets (libFuzzer)
-	flex bison bc cpio xz-utils libelf-dev libssl-dev # Linux build
+	flex bison bc cpio xz-utils patch libelf-dev libssl-dev # Linux build
 	linux-source-6.1                                 # the guest of record
 	busybox-static                                   # initramfs
 	qemu-system-x86                                  # bare platform

@@ -39,7 +39,8 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL GNUMAKEFLAGS V
 
 # The same banner in every build of the same source, so that plain and
 # afterburned differ only by what the rewriter did (init/version.o).
-export KBUILD_BUILD_TIMESTAMP="$(date -u -d "@$(stat -c %Y "$src/Makefile")" "+%a %b %e %H:%M:%S UTC %Y")"
+KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$src/Makefile")" "+%a %b %e %H:%M:%S UTC %Y")
+export KBUILD_BUILD_TIMESTAMP
 export KBUILD_BUILD_USER=afterburn KBUILD_BUILD_HOST=afterburn KBUILD_BUILD_VERSION=1
 
 kmake=(make -C "$src" O="$obj" ARCH=x86_64)
@@ -83,7 +84,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.afterburn-config-key" 2>/dev/null)
 		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=$line ;;
 		*) continue ;;
 		esac
-		got=$(grep -E "^(# )?$opt[= ]" "$obj/.config" || true)
+		got=$(grep -E "^(# )?${opt}[= ]" "$obj/.config" || true)
 		if [ "$got" != "$want" ]; then
 			# An unset option may also be absent (its dependencies are off).
 			if [[ $want == "# "* ]] && [ -z "$got" ]; then continue; fi

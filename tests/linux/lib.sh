@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the tests/linux scripts and bench/linux-*.sh (sourced, not run).
 # Run from the repository root; BUILD, AFTERBURN, AFTERBURN_AS come from
 # `make check` / `make bench` (defaults below for running by hand).

@@ -17,11 +17,6 @@ void rw_where(const struct rw *rw, const char **file, unsigned long *line)
 	}
 }
 
-static void report(const char *file, unsigned long line, const char *fmt, va_list ap)
-{
-	ab_verror(file, line, fmt, ap);
-}
-
 void rw_error(struct rw *rw, const char *fmt, ...)
 {
 	va_list ap;
@@ -32,7 +27,7 @@ void rw_error(struct rw *rw, const char *fmt, ...)
 	rw->error = 1;
 	rw_where(rw, &file, &line);
 	va_start(ap, fmt);
-	report(file, line, fmt, ap);
+	ab_verror(file, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -42,7 +37,7 @@ static void error_at(struct rw *rw, const char *file, unsigned long line, const 
 	va_list ap;
 	rw->error = 1;
 	va_start(ap, fmt);
-	report(file, line, fmt, ap);
+	ab_verror(file, line, fmt, ap);
 	va_end(ap);
 }
 

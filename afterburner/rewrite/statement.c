@@ -105,13 +105,12 @@ void rw_site_tail(struct ab_buf *b, int start_label, unsigned kind, unsigned fla
 }
 
 /* A statement made only of prefix words ("rep", "lock", "data16"). */
-static void prefix_statement(struct rw *rw, const char *line, size_t at)
+static void prefix_statement(struct rw *rw, size_t at)
 {
 	char label[16];
 	int n = snprintf(label, sizeof(label), "%d: ", RW_LABEL_PREFIX);
 	rw_edit_insert(rw, at, label, (size_t)n);
 	rw->prefix_open = 1;
-	(void)line;
 }
 
 void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags)
@@ -165,7 +164,7 @@ static void instruction(struct rw *rw, const char *p, size_t i, size_t end)
 		if (i < end && p[i] == ',')
 			break; /* "fs" as an operand-less oddity: let gas judge */
 		if (i == end) {
-			prefix_statement(rw, p, at);
+			prefix_statement(rw, at);
 			return;
 		}
 		w = word_end(p, i, end);

@@ -14,7 +14,8 @@ $(TEST_BIN)/rewriter-unit: $(call objs,obj-san,tests/unit/rewriter-unit.c $(AB_R
 	$(quiet) LD-SAN $@
 	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^
 
-CHECK_DEPS := tools tools-san fuzz $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit
+CHECK_DEPS := tools tools-san fuzz $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit \
+	$(TEST_BIN)/wedge-site-tool wedge-freestanding
 TESTS ?=
 
 check: deps

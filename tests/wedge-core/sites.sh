@@ -62,7 +62,7 @@ done
 # checks and survives the native patch.
 make -C "$ROOT" --no-print-directory -s linux-afterburned >/dev/null || fail "make linux-afterburned"
 vmlinux=$BUILD/linux-6.1/afterburned/vmlinux
-want=$("$AFTERBURN" sites "$vmlinux" --json --stats | grep -o '"sites":[0-9]*' | head -n 1 | cut -d: -f2)
+want=$("$AFTERBURN" sites "$vmlinux" --stats | sed -n 's/^total: \([0-9]*\) sites.*/\1/p')
 out=$("$tool" "$vmlinux" native) || { echo "$out" | head; fail "the wedge refused Linux's records"; }
 [ "$(echo "$out" | sed -n 's/^sites //p')" = "$want" ] && [ "$(echo "$out" | sed -n 's/^patched //p')" = "$want" ] ||
 	{ echo "$out"; fail "Linux: expected $want sites read and patched"; }

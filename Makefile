@@ -49,6 +49,7 @@ objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 ALL_TARGETS :=
 include afterburner/build.mk
 include wedge/build.mk
+include wedge/dev/build.mk
 include guest-patches/linux-6.1/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk

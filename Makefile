@@ -51,6 +51,7 @@ include afterburner/build.mk
 include wedge/build.mk
 include wedge/dev/build.mk
 include guest-patches/linux-6.1/build.mk
+include tests/guest/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
@@ -66,7 +67,7 @@ demo: deps
 	  V=$(V) scripts/demo.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/san $(BUILD)/libexec $(BUILD)/tests $(BUILD)/fuzz
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/san $(BUILD)/libexec $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/guest
 
 distclean:
 	rm -rf $(BUILD)

@@ -15,13 +15,13 @@ $(TEST_BIN)/rewriter-unit: $(call objs,obj-san,tests/unit/rewriter-unit.c $(AB_R
 	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^
 
 CHECK_DEPS := tools tools-san fuzz $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit \
-	$(TEST_BIN)/wedge-site-tool wedge-freestanding wedge-dev
+	$(TEST_BIN)/wedge-site-tool wedge-freestanding wedge-dev test-guest
 TESTS ?=
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory $(CHECK_DEPS)
 	$(Q)BUILD=$(BUILD) AFTERBURN=$(AFTERBURN) AFTERBURN_SAN=$(AFTERBURN_SAN) \
 	  AFTERBURN_AS=$(AFTERBURN_AS) AFTERBURN_ASDIR=$(AFTERBURN_ASDIR) \
-	  TEST_BIN=$(TEST_BIN) tests/run $(TESTS)
+	  TEST_BIN=$(TEST_BIN) tests/run $(foreach t,$(TESTS),'$(t)')
 
 .PHONY: check

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "afterburn/decode.h"
+#include "afterburn/kind.h"
 #include "rw.h"
 
 /* Parse "n, n, n" of integer literals; -1 if anything else is there. */
@@ -61,5 +62,5 @@ void rw_byte_directive(struct rw *rw, size_t start, size_t end, const char *args
 		return;
 	kind = rw_decode_byte_list(args, alen);
 	if (kind != AB_K_NONE)
-		rw_site(rw, start, end, kind, AB_F_BYTES | rw_site_flags(rw));
+		rw_site(rw, start, end, kind, AB_F_BYTES | rw_site_flags(rw), kind == AB_K_STI);
 }

@@ -336,6 +336,22 @@ unsigned ab_classify(const char *mnem, size_t mlen, const char *ops, size_t olen
 	}
 }
 
+int ab_has_interrupt_shadow(unsigned kind, const char *ops, size_t olen)
+{
+	size_t comma;
+	if (kind == AB_K_STI)
+		return 1;
+	if (kind != AB_K_MOV_TO_SEG || split_two(ops, olen, &comma))
+		return 0;
+	const char *d = ops + comma + 1;
+	size_t n = olen - comma - 1;
+	while (n && is_space(*d))
+		d++, n--;
+	while (n && is_space(d[n - 1]))
+		n--;
+	return n == 3 && d[0] == '%' && lower(d[1]) == 's' && lower(d[2]) == 's';
+}
+
 static const char *const prefix_words[] = {
 	"addr16", "addr32", "bnd", "cs", "data16", "data32", "ds", "es", "fs", "gs",
 	"lock", "notrack", "rep", "repe", "repne", "repnz", "repz", "rex", "rex64",

@@ -14,4 +14,7 @@ int ab_is_prefix_word(const char *w, size_t n);
  */
 unsigned ab_classify(const char *mnem, size_t mlen, const char *ops, size_t olen);
 
+/* sti and mov to %ss hold off interrupts for one more instruction. */
+int ab_has_interrupt_shadow(unsigned kind, const char *ops, size_t olen);
+
 #endif

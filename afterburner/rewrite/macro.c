@@ -248,15 +248,28 @@ static void build_helpers(struct ab_buf *b)
 		      RW_LABEL_END, RW_LABEL_START);
 	/* The statement runs with the replacement-section context of its
 	 * caller, so that sites of a macro it expands inherit AB_F_ALTREPL. */
+	/* The same with the padding first (interrupt shadows, AB_F_LEAD). */
+	ab_buf_printf(b, " ; .macro __afterburn_site_lead __ab_kind, __ab_flags, __ab_lead, __ab_insn:vararg"
+		      " ; .nops \\__ab_lead ; %d: \\__ab_insn"
+		      " ; %d: " RW_PUSH_SITES
+		      " ; .long %db - . ; .byte %db - %db, \\__ab_kind"
+		      " ; .short \\__ab_flags | " RW_CTX_SYMBOL
+		      " ; .popsection ; .endm",
+		      RW_LABEL_START, RW_LABEL_END, RW_LABEL_START, RW_LABEL_END, RW_LABEL_START);
 	ab_buf_puts(b, " ; .macro __afterburn_stmt __ab_flags, __ab_insn:vararg"
 		    " ; .set .L__ab_save\\@, " RW_CTX_SYMBOL
 		    " ; .set " RW_CTX_SYMBOL ", " RW_CTX_SYMBOL " | (\\__ab_flags & 0x40)");
 	for (size_t i = 0; i < depth; i++) {
 		const char *mn = chain_mnemonics[i];
 		unsigned kind = ab_classify(mn, strlen(mn), "", 0);
-		ab_buf_printf(b, " ; .ifc \"\\__ab_insn\",\"%s\""
-			      " ; __afterburn_site %u, \\__ab_flags, %u, %s ; .else",
-			      mn, kind, ab_kind_pad(kind), mn);
+		if (ab_has_interrupt_shadow(kind, "", 0))
+			ab_buf_printf(b, " ; .ifc \"\\__ab_insn\",\"%s\""
+				      " ; __afterburn_site_lead %u, \\__ab_flags | 0x%x, %u, %s ; .else",
+				      mn, kind, AB_F_LEAD(RW_SHADOW_LEAD(kind)), RW_SHADOW_LEAD(kind), mn);
+		else
+			ab_buf_printf(b, " ; .ifc \"\\__ab_insn\",\"%s\""
+				      " ; __afterburn_site %u, \\__ab_flags, %u, %s ; .else",
+				      mn, kind, ab_kind_pad(kind), mn);
 	}
 	ab_buf_puts(b, " ; \\__ab_insn");
 	for (size_t i = 0; i < depth; i++)
@@ -337,8 +350,12 @@ static const struct arg *bound_arg(const struct rw_macro *m, size_t param, const
 	return param < nargs && args[param].kw_end == args[param].start ? &args[param] : NULL;
 }
 
-/* Kind of one statement of an argument, .byte spellings included. */
-static unsigned arg_statement_kind(const char *t, size_t a, size_t e, unsigned *flags)
+/*
+ * Kind of one statement of an argument, .byte spellings included; *shadow
+ * says whether its padding must go first.
+ */
+static unsigned arg_statement_kind(const char *t, size_t a, size_t e, unsigned *flags,
+				   int *shadow)
 {
 	size_t w = a;
 	while (w < e && rw_is_symbol_char(t[w]))
@@ -348,9 +365,12 @@ static unsigned arg_statement_kind(const char *t, size_t a, size_t e, unsigned *
 		unsigned kind = rw_decode_byte_list(t + ops, e - ops);
 		if (kind)
 			*flags |= AB_F_BYTES;
+		*shadow = kind == AB_K_STI;
 		return kind;
 	}
-	return ab_classify(t + a, w - a, t + ops, e - ops);
+	unsigned kind = ab_classify(t + a, w - a, t + ops, e - ops);
+	*shadow = ab_has_interrupt_shadow(kind, t + ops, e - ops);
+	return kind;
 }
 
 /*
@@ -382,11 +402,18 @@ static int annotate_arg(struct rw *rw, const char *t, size_t n, unsigned flags, 
 			continue;
 		}
 		unsigned f = flags | (have_prefix ? AB_F_PREFIX : 0);
-		unsigned kind = arg_statement_kind(t, a, e, &f);
+		int shadow;
+		unsigned kind = arg_statement_kind(t, a, e, &f, &shadow);
 		if (out->len > 1)
 			ab_buf_puts(out, " ; ");
-		if (kind != AB_K_NONE) {
+		if (kind != AB_K_NONE && shadow) {
+			f |= AB_F_LEAD(RW_SHADOW_LEAD(kind));
+			ab_buf_printf(out, "__afterburn_site_lead %u, 0x%x, %u, ", kind, f,
+				      RW_SHADOW_LEAD(kind));
+		} else if (kind != AB_K_NONE) {
 			ab_buf_printf(out, "__afterburn_site %u, 0x%x, %u, ", kind, f, ab_kind_pad(kind));
+		}
+		if (kind != AB_K_NONE) {
 			rw_count_site(rw, kind, f);
 			sites++;
 		}

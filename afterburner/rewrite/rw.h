@@ -114,8 +114,14 @@ int rw_is_symbol_char(char c);
 /* Emit a recorded site's tail (padding and record) into b. */
 void rw_site_tail(struct ab_buf *b, int start_label, unsigned kind, unsigned flags);
 unsigned rw_site_flags(const struct rw *rw);
-/* Make statement [at, end) of the current line a site. */
-void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags);
+/*
+ * Make statement [at, end) of the current line a site; `shadow` puts the
+ * padding before it (sti, mov to %ss: see AB_F_LEAD in abi.h).
+ */
+void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags, int shadow);
+
+/* Lead NOPs of a shadowed site: the kind's length less a 1-byte instruction. */
+#define RW_SHADOW_LEAD(kind) (ab_kind_pad(kind) - 1)
 /* .byte statements that spell one sensitive instruction (bytes.c). */
 void rw_byte_directive(struct rw *rw, size_t start, size_t end, const char *args, size_t alen);
 /* Kind of the one sensitive instruction a .byte list spells, else AB_K_NONE. */

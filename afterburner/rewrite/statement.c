@@ -96,12 +96,13 @@ void rw_site_tail(struct ab_buf *b, int start_label, unsigned kind, unsigned fla
 	unsigned pad = ab_kind_pad(kind);
 	/* In a macro body the expansion context may add AB_F_ALTREPL. */
 	const char *ctx = (flags & AB_F_MACRO) ? " | " RW_CTX_SYMBOL : "";
+	if (!(flags & AB_F_LEAD_MASK))
+		ab_buf_printf(b, " ; .nops -((%u-(.-%db)) > 0) * (%u-(.-%db))",
+			      pad, start_label, pad, start_label);
 	ab_buf_printf(b,
-		" ; .nops -((%u-(.-%db)) > 0) * (%u-(.-%db))"
 		" ; %d: " RW_PUSH_SITES
 		" ; .long %db - . ; .byte %db - %db, %u ; .short 0x%x%s ; .popsection",
-		pad, start_label, pad, start_label, RW_LABEL_END,
-		start_label, RW_LABEL_END, start_label, kind, flags, ctx);
+		RW_LABEL_END, start_label, RW_LABEL_END, start_label, kind, flags, ctx);
 }
 
 /* A statement made only of prefix words ("rep", "lock", "data16"). */
@@ -113,9 +114,10 @@ static void prefix_statement(struct rw *rw, size_t at)
 	rw->prefix_open = 1;
 }
 
-void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags)
+void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags,
+	     int shadow)
 {
-	char label[16];
+	char label[48];
 	int start = RW_LABEL_START;
 	struct ab_buf tail = { 0 };
 
@@ -127,7 +129,13 @@ void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags
 		rw->st->left_noexec++;
 		return;
 	}
-	if (rw->prefix_open) {
+	if (shadow && !rw->prefix_open) {
+		/* Padding first: the interrupt shadow stays on the next insn. */
+		unsigned lead = RW_SHADOW_LEAD(kind);
+		flags |= AB_F_LEAD(lead);
+		int n = snprintf(label, sizeof(label), ".nops %u ; %d: ", lead, RW_LABEL_START);
+		rw_edit_insert(rw, at, label, (size_t)n);
+	} else if (rw->prefix_open) {
 		start = RW_LABEL_PREFIX;
 		flags |= AB_F_PREFIX;
 	} else {
@@ -176,7 +184,8 @@ static void instruction(struct rw *rw, const char *p, size_t i, size_t end)
 	size_t ops = rw_skip_blanks(p, w, end);
 	unsigned kind = ab_classify(p + i, w - i, p + ops, end - ops);
 	if (kind != AB_K_NONE)
-		rw_site(rw, at, end, kind, flags | rw_site_flags(rw));
+		rw_site(rw, at, end, kind, flags | rw_site_flags(rw),
+			ab_has_interrupt_shadow(kind, p + ops, end - ops));
 	rw->prefix_open = 0;
 }
 

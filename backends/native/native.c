@@ -9,11 +9,12 @@ static int native_probe(void)
 	return 1; /* always applies: the fallback */
 }
 
+/* The whole site, lead NOPs included: the identity, byte for byte. */
 static unsigned native_patch(const struct wedge_site *site, uint8_t *out)
 {
-	for (unsigned i = 0; i < site->insn_len; i++)
+	for (unsigned i = 0; i < site->len; i++)
 		out[i] = site->bytes[i];
-	return site->insn_len;
+	return site->len;
 }
 
 WEDGE_BACKEND(native_backend) = {

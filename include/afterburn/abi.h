@@ -86,7 +86,19 @@ _Static_assert(sizeof(struct ab_note_desc) == 16, "ab_note_desc is 16 bytes");
  * independent bytes (no rel32 call), because the copy moves them.
  */
 #define AB_F_ALTREPL    0x0040u
-#define AB_F_KNOWN      0x007fu /* every flag this ABI version defines */
+/*
+ * Bits 12-15: how many NOP bytes *before* the instruction belong to the
+ * site (rel still points at the instruction, len counts from there).
+ * sti and mov to %ss delay interrupts for exactly one instruction; NOPs
+ * after them would take that shadow from the next instruction and break
+ * "sti; hlt" (an interrupt pending at sti would run before hlt, which then
+ * sleeps through its wake-up).  So their padding goes first.  A consumer
+ * patches [site - lead, site + len).
+ */
+#define AB_F_LEAD_SHIFT 12
+#define AB_F_LEAD_MASK  0xf000u
+#define AB_F_LEAD(n)    ((unsigned)(n) << AB_F_LEAD_SHIFT)
+#define AB_F_KNOWN      (0x007fu | AB_F_LEAD_MASK) /* every bit this ABI version defines */
 
 /* Instruction classes: section 3 of the architecture brief. */
 enum ab_class {

@@ -31,6 +31,12 @@ for case in "$SRC"/cases/*.s; do
 	fi
 	"$AFTERBURN" compare "$T/$name.plain.o" "$T/$name.ab.o" >"$T/$name.compare" ||
 		{ cat "$T/$name.compare"; fail "$name: code differs from the plain object"; }
+	# "# adjacent: HEX" lines: byte sequences the rewritten code must keep.
+	objcopy -O binary -j .text "$T/$name.ab.o" "$T/$name.text"
+	hex=$(od -An -v -tx1 "$T/$name.text" | tr -s ' \n' ' ')
+	while read -r seq; do
+		[[ " $hex " == *" $seq "* ]] || fail "$name: bytes '$seq' are not adjacent in the rewritten code"
+	done < <(sed -n 's/^# adjacent:[[:space:]]*//p' "$case")
 	echo "ok $name: $want"
 	n=$((n + 1))
 done

@@ -44,15 +44,23 @@ static const struct wedge_range *text_range(const struct wedge_image *img, uint6
 	return NULL;
 }
 
-static enum wedge_site_error check_padding(const struct wedge_site *s)
+static int all_nops(const uint8_t *p, unsigned n)
 {
-	unsigned i = s->insn_len;
-	while (i < s->len) {
-		unsigned k = wedge_nop_length(s->bytes + i, s->len - i);
+	unsigned i = 0;
+	while (i < n) {
+		unsigned k = wedge_nop_length(p + i, n - i);
 		if (!k)
-			return WEDGE_SITE_BAD_PADDING;
+			return 0;
 		i += k;
 	}
+	return 1;
+}
+
+static enum wedge_site_error check_padding(const struct wedge_site *s)
+{
+	unsigned end = s->insn_off + s->insn_len;
+	if (!all_nops(s->bytes, s->insn_off) || !all_nops(s->bytes + end, s->len - end))
+		return WEDGE_SITE_BAD_PADDING;
 	return WEDGE_SITE_OK;
 }
 
@@ -71,11 +79,11 @@ enum wedge_site_error wedge_site_check(const struct wedge_image *img, struct wed
 		return WEDGE_SITE_BAD_FLAGS;
 	s->bytes = (uint8_t *)(uintptr_t)host(img, s->addr);
 	/* Decode against the text, not len: a short len is its own error. */
-	uint64_t room = r->end - s->addr;
-	if (ab_decode_sensitive(s->bytes, room < 15 ? (size_t)room : 15, &insn) ||
+	uint64_t room = r->end - s->addr - s->insn_off;
+	if (ab_decode_sensitive(s->bytes + s->insn_off, room < 15 ? (size_t)room : 15, &insn) ||
 	    insn.kind != s->kind)
 		return WEDGE_SITE_WRONG_BYTES;
-	if (insn.len > s->len)
+	if (insn.len > s->len - s->insn_off)
 		return WEDGE_SITE_TOO_SHORT;
 	s->insn_len = insn.len;
 	return check_padding(s);
@@ -87,11 +95,14 @@ static size_t read_table(const struct wedge_image *img, uint64_t desc, uint32_t 
 	size_t bad = 0;
 	for (uint64_t r = desc; r + sizeof(struct ab_site) <= desc + size; r += sizeof(struct ab_site)) {
 		const uint8_t *p = host(img, r);
+		unsigned flags = (unsigned)p[6] | (unsigned)p[7] << 8;
+		unsigned lead = (flags & AB_F_LEAD_MASK) >> AB_F_LEAD_SHIFT;
 		struct wedge_site s = {
-			.addr = r + (uint64_t)(int64_t)(int32_t)le32(p),
-			.len = p[4],
+			.addr = r + (uint64_t)(int64_t)(int32_t)le32(p) - lead,
+			.len = p[4] + lead,
+			.insn_off = lead,
 			.kind = p[5],
-			.flags = (unsigned)p[6] | (unsigned)p[7] << 8,
+			.flags = flags,
 			.record = r,
 		};
 		enum wedge_site_error e = wedge_site_check(img, &s);

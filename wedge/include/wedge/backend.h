@@ -14,9 +14,10 @@
 
 /* One site, as the wedge sees it after reading its record. */
 struct wedge_site {
-	uint64_t addr;       /* guest virtual address of the site */
+	uint64_t addr;       /* guest virtual address of the site's first byte */
 	uint8_t *bytes;      /* where the wedge reads and writes them */
-	unsigned len;        /* instruction + padding */
+	unsigned len;        /* lead NOPs + instruction + padding */
+	unsigned insn_off;   /* the instruction's offset: its lead NOPs (AB_F_LEAD) */
 	unsigned insn_len;   /* the instruction, decoded */
 	unsigned kind;       /* enum ab_kind */
 	unsigned flags;      /* AB_F_* */

@@ -44,20 +44,28 @@ static const char *read_boot_info(void)
 	}
 }
 
+/* The word at *p (wlen bytes), advancing *p past it and its blanks. */
+static const char *next_word(const char **p, size_t *wlen)
+{
+	const char *w = *p;
+	size_t n = 0;
+	while (w[n] && w[n] != ' ')
+		n++;
+	*p = w + n;
+	while (**p == ' ')
+		(*p)++;
+	*wlen = n;
+	return w;
+}
+
 /* Find "key" or "key=value" among the space-separated words. */
 const char *cmdline_get(const char *key, char *buf, size_t size)
 {
 	size_t klen = strlen(key);
 
 	for (const char *p = boot.cmdline; *p;) {
-		const char *w = p;
-		size_t wlen = 0;
-
-		while (w[wlen] && w[wlen] != ' ')
-			wlen++;
-		p = w + wlen;
-		while (*p == ' ')
-			p++;
+		size_t wlen;
+		const char *w = next_word(&p, &wlen);
 		if (wlen < klen || strncmp(w, key, klen) || (wlen > klen && w[klen] != '='))
 			continue;
 		size_t vlen = wlen > klen ? wlen - klen - 1 : 0;
@@ -122,14 +130,8 @@ static NORETURN void act_as_loader64(bool high)
 	}
 
 	for (const char *p = boot.cmdline; *p;) {
-		const char *w = p;
-		size_t wlen = 0;
-
-		while (w[wlen] && w[wlen] != ' ')
-			wlen++;
-		p = w + wlen;
-		while (*p == ' ')
-			p++;
+		size_t wlen;
+		const char *w = next_word(&p, &wlen);
 		if (!strncmp(w, "loader64", 8) && (wlen == 8 || w[8] == '='))
 			continue;
 		if (n)

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	gcc libc6-dev make binutils binutils-dev libcapstone-dev # host tools
 	clang-14 libclang-rt-14-dev                      # fuzz targets (libFuzzer)
+	python3                                          # test helpers (ELF patching, JSON checks)
 	flex bison bc cpio xz-utils patch libelf-dev libssl-dev # Linux build
 	linux-source-6.1                                 # the guest of record
 	busybox-static                                   # initramfs

@@ -244,18 +244,25 @@ static void json_invalid(struct ab_audit *a, FILE *out)
 	fputs("]", out);
 }
 
+/* Opens one list object with where it is: section, offset, address, symbol. */
+static void json_location(struct ab_audit *a, unsigned sec, uint64_t off, int first, FILE *out)
+{
+	char where[256];
+	ab_elf_where(&a->elf, sec, off, where, sizeof(where));
+	fputs(first ? "\n  {" : ",\n  {", out);
+	ab_json_kv_str(out, 1, "section", a->elf.secs[sec].name);
+	ab_json_kv_u64(out, 0, "offset", off);
+	ab_json_kv_u64(out, 0, "address", addr_of(&a->elf, sec, off));
+	ab_json_kv_str(out, 0, "symbol", where);
+}
+
 static void json_disagreements(struct ab_audit *a, FILE *out)
 {
 	fputs(",\n\"disagreements\": [", out);
 	for (size_t i = 0; i < a->sweep.ndis; i++) {
 		const struct ab_disagreement *g = &a->sweep.dis[i];
-		char where[256], hex[48];
-		ab_elf_where(&a->elf, g->sec, g->off, where, sizeof(where));
-		fputs(i ? ",\n  {" : "\n  {", out);
-		ab_json_kv_str(out, 1, "section", a->elf.secs[g->sec].name);
-		ab_json_kv_u64(out, 0, "offset", g->off);
-		ab_json_kv_u64(out, 0, "address", addr_of(&a->elf, g->sec, g->off));
-		ab_json_kv_str(out, 0, "symbol", where);
+		char hex[48];
+		json_location(a, g->sec, g->off, i == 0, out);
 		ab_json_kv_u64(out, 0, "capstone_len", g->cs_len);
 		ab_json_kv_u64(out, 0, "opcodes_len", g->op_len);
 		ab_json_kv_str(out, 0, "bytes", ab_au_hex(hex, g->bytes, g->nbytes));
@@ -269,13 +276,8 @@ static void json_wedge(struct ab_audit *a, FILE *out)
 	fputs(",\n\"decoder_disagreements\": [", out);
 	for (size_t i = 0; i < a->sweep.nwd; i++) {
 		const struct ab_kind_diff *d = &a->sweep.wd[i];
-		char where[256], hex[48];
-		ab_elf_where(&a->elf, d->sec, d->off, where, sizeof(where));
-		fputs(i ? ",\n  {" : "\n  {", out);
-		ab_json_kv_str(out, 1, "section", a->elf.secs[d->sec].name);
-		ab_json_kv_u64(out, 0, "offset", d->off);
-		ab_json_kv_u64(out, 0, "address", addr_of(&a->elf, d->sec, d->off));
-		ab_json_kv_str(out, 0, "symbol", where);
+		char hex[48];
+		json_location(a, d->sec, d->off, i == 0, out);
 		ab_json_kv_str(out, 0, "kind", kind_or_none(d->kind));
 		ab_json_kv_u64(out, 0, "len", d->len);
 		ab_json_kv_str(out, 0, "wedge_kind", kind_or_none(d->wedge_kind));

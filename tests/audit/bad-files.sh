@@ -18,10 +18,12 @@ echo 'this is not an object file' >"$T/text.o"
 cp "$T/good.o" "$T/shoff.o"
 printf '\xff\xff\xff\x7f' | dd of="$T/shoff.o" bs=1 seek=40 conv=notrunc status=none
 # The size field of .text made huge: section header fields lie.
-cp "$T/good.o" "$T/bigsec.o"
-python3 - "$T/bigsec.o" <<'PY'
+# patch_shdr FILE SECTION FIELD_OFFSET STRUCT_FORMAT VALUE: rewrite one
+# field of one section header (section header fields that lie).
+patch_shdr() {
+	python3 - "$@" <<'PY'
 import struct, sys
-p = sys.argv[1]
+p, sec, field, fmt, value = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), sys.argv[4], int(sys.argv[5], 0)
 b = bytearray(open(p, 'rb').read())
 shoff, = struct.unpack_from('<Q', b, 40)
 shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 58)
@@ -29,28 +31,19 @@ stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 24)
 for i in range(shnum):
     h = shoff + i * shentsize
     name, = struct.unpack_from('<I', b, h)
-    if b[stroff + name:].split(b'\0')[0] == b'.text':
-        struct.pack_into('<Q', b, h + 32, 0x7fffffff0)
+    if b[stroff + name:].split(b'\0')[0] == sec:
+        struct.pack_into('<' + fmt, b, h + field, value)
 open(p, 'wb').write(b)
 PY
+}
+
+cp "$T/good.o" "$T/bigsec.o"
+patch_shdr "$T/bigsec.o" .text 32 Q 0x7fffffff0   # sh_size
 
 # The symbol string table's type made PROGBITS: libbfd complains about
 # every symbol name; the file must not pass for sound.
 cp "$T/good.o" "$T/strtab.o"
-python3 - "$T/strtab.o" <<'PY'
-import struct, sys
-p = sys.argv[1]
-b = bytearray(open(p, 'rb').read())
-shoff, = struct.unpack_from('<Q', b, 40)
-shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 58)
-stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 24)
-for i in range(shnum):
-    h = shoff + i * shentsize
-    name, = struct.unpack_from('<I', b, h)
-    if b[stroff + name:].split(b'\0')[0] == b'.strtab':
-        struct.pack_into('<I', b, h + 4, 1)   # SHT_PROGBITS
-open(p, 'wb').write(b)
-PY
+patch_shdr "$T/strtab.o" .strtab 4 I 1   # sh_type = SHT_PROGBITS
 
 expect_error() { # FILE REGEX
 	for cmd in audit sites; do

@@ -259,7 +259,7 @@ void ab_site_flags_str(unsigned flags, char *buf, size_t n)
 	size_t used = 0;
 	ab_au_snprintf(buf, n, "-");
 	for (unsigned b = 0; b < 16; b++) {
-		if (!(flags >> b & 1) || used + 1 >= n)
+		if (!(flags >> b & 1) || used + 1 >= n || (AB_F_LEAD_MASK >> b & 1))
 			continue;
 		const char *name = ab_site_flag_name(b);
 		if (name)
@@ -268,6 +268,10 @@ void ab_site_flags_str(unsigned flags, char *buf, size_t n)
 			ab_au_snprintf(buf + used, n - used, "%s0x%x", used ? "," : "", 1u << b);
 		used += strlen(buf + used);
 	}
+	/* The lead NOP count is a number, not four flags (abi.h, AB_F_LEAD). */
+	if ((flags & AB_F_LEAD_MASK) && used + 1 < n)
+		ab_au_snprintf(buf + used, n - used, "%slead=%u", used ? "," : "",
+			       (flags & AB_F_LEAD_MASK) >> AB_F_LEAD_SHIFT);
 }
 
 int ab_altrepl_section(const char *name)

@@ -115,7 +115,7 @@ static void json_site(const struct ab_elf *e, const struct ab_record *rec, FILE 
 	ab_json_kv_u64(out, 0, "insn_len", rec->insn_len);
 	fputs(", \"flags\": [", out);
 	for (unsigned b = 0, first = 1; b < 16; b++) {
-		if (!(rec->flags >> b & 1))
+		if (!(rec->flags >> b & 1) || (AB_F_LEAD_MASK >> b & 1))
 			continue;
 		const char *name = ab_site_flag_name(b);
 		if (!first)
@@ -127,6 +127,7 @@ static void json_site(const struct ab_elf *e, const struct ab_record *rec, FILE 
 		first = 0;
 	}
 	fputs("]", out);
+	ab_json_kv_u64(out, 0, "lead", (rec->flags & AB_F_LEAD_MASK) >> AB_F_LEAD_SHIFT);
 	ab_json_kv_str(out, 0, "invalid", rec->why);
 	fputs("}", out);
 }

@@ -239,13 +239,12 @@ static void build_helpers(struct ab_buf *b)
 		    " ; .set " RW_CTX_SYMBOL ", 0"
 		    " ; .macro __afterburn_site __ab_kind, __ab_flags, __ab_pad, __ab_insn:vararg"
 		    " ; 8943001: \\__ab_insn");
-	ab_buf_printf(b, " ; .nops -((\\__ab_pad-(.-%db)) > 0) * (\\__ab_pad-(.-%db))"
+	ab_buf_printf(b, " ; .nops \\__ab_pad"
 		      " ; %d: " RW_PUSH_SITES
 		      " ; .long %db - . ; .byte %db - %db, \\__ab_kind"
 		      " ; .short \\__ab_flags | " RW_CTX_SYMBOL
 		      " ; .popsection ; .endm",
-		      RW_LABEL_START, RW_LABEL_START, RW_LABEL_END, RW_LABEL_START,
-		      RW_LABEL_END, RW_LABEL_START);
+		      RW_LABEL_END, RW_LABEL_START, RW_LABEL_END, RW_LABEL_START);
 	/* The statement runs with the replacement-section context of its
 	 * caller, so that sites of a macro it expands inherit AB_F_ALTREPL. */
 	/* The same with the padding first (interrupt shadows, AB_F_LEAD). */

@@ -120,8 +120,8 @@ unsigned rw_site_flags(const struct rw *rw);
  */
 void rw_site(struct rw *rw, size_t at, size_t end, unsigned kind, unsigned flags, int shadow);
 
-/* Lead NOPs of a shadowed site: the kind's length less a 1-byte instruction. */
-#define RW_SHADOW_LEAD(kind) (ab_kind_pad(kind) - 1)
+/* Lead NOPs of a shadowed site: the kind's padding, all of it before. */
+#define RW_SHADOW_LEAD(kind) ab_kind_pad(kind)
 /* .byte statements that spell one sensitive instruction (bytes.c). */
 void rw_byte_directive(struct rw *rw, size_t start, size_t end, const char *args, size_t alen);
 /* Kind of the one sensitive instruction a .byte list spells, else AB_K_NONE. */

@@ -97,8 +97,7 @@ void rw_site_tail(struct ab_buf *b, int start_label, unsigned kind, unsigned fla
 	/* In a macro body the expansion context may add AB_F_ALTREPL. */
 	const char *ctx = (flags & AB_F_MACRO) ? " | " RW_CTX_SYMBOL : "";
 	if (!(flags & AB_F_LEAD_MASK))
-		ab_buf_printf(b, " ; .nops -((%u-(.-%db)) > 0) * (%u-(.-%db))",
-			      pad, start_label, pad, start_label);
+		ab_buf_printf(b, " ; .nops %u", pad);
 	ab_buf_printf(b,
 		" ; %d: " RW_PUSH_SITES
 		" ; .long %db - . ; .byte %db - %db, %u ; .short 0x%x%s ; .popsection",

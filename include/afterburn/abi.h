@@ -116,18 +116,22 @@ enum ab_class {
 };
 
 /*
- * One row per kind: name, class, padded site length.
+ * One row per kind: name, class, NOP bytes added at each site.
  *
- * The padded length is the room the largest replacement of any backend
- * needs at that site; a longer instruction is never padded further.
+ * Every site gets at least a call's worth of NOPs next to its instruction,
+ * however long the instruction: a backend may then either replace the
+ * instruction by a call, or keep it in place and add a call next to it
+ * (the trace backend: the instruction keeps its address, its %rip-relative
+ * operands and its interrupt shadow, core/place.c in the wedge).
  *   5  a call rel32 into the wedge: the general case
- *   8  cli: an inline "movb $1, mask(abs32)" on the virtual interrupt flag
- *      (Xen PV vcpu_info), cheaper than a call for the most frequent site
+ *   7  cli: 8 bytes in all, an inline "movb $1, mask(abs32)" on the virtual
+ *      interrupt flag (Xen PV vcpu_info), cheaper than a call for the most
+ *      frequent site
  * sti/popf need the pending-interrupt check after re-enabling, so they are
  * a call, not inline code.
  */
 #define AB_KIND_TABLE(X)                                      \
-	X(CLI,          "cli",           AB_C_IRQFLAG, 8)       \
+	X(CLI,          "cli",           AB_C_IRQFLAG, 7)       \
 	X(STI,          "sti",           AB_C_IRQFLAG, 5)       \
 	X(PUSHF,        "pushf",         AB_C_IRQFLAG, 5)       \
 	X(POPF,         "popf",          AB_C_IRQFLAG, 5)       \
@@ -199,7 +203,7 @@ enum ab_kind {
 	AB_K_COUNT
 };
 
-/* The largest padded length of any kind: room every backend may assume. */
-#define AB_PAD_MAX 8u
+/* The most NOPs any kind gets (cli); every site has at least 5. */
+#define AB_PAD_MAX 7u
 
 #endif /* AFTERBURN_ABI_H */

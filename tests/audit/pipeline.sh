@@ -17,7 +17,7 @@ for o in -O2 -Os; do
 	has 'note +ABI 1, toolchain'
 	run 0 "$AFTERBURN" sites "$T/ab$n.o"
 	has ' cli +8 +1 +inline-asm$'
-	has ' rdmsr +5 +2 +inline-asm$'
+	has ' rdmsr +7 +2 +inline-asm$'
 	run 0 "$AFTERBURN" compare "$T/plain$n.o" "$T/ab$n.o"
 	has '^equal: 1 sections, [0-9]+ instructions, [1-9][0-9]* sites$'
 	run 1 "$AFTERBURN" audit "$T/plain$n.o"

@@ -2,7 +2,8 @@
  * guest_main: where both entry paths arrive (head.S, high_entry), with how
  * the guest was entered and the physical address of the boot information:
  * PVH's hvm_start_info or, through guest_entry64, a Linux boot_params.
- * Reads the command line, sets up the machine and runs the checks.
+ * Reads the command line, sets up the machine and runs the checks (or,
+ * with "bench" on the command line, the benchmarks of bench.c).
  */
 #include "guest.h"
 
@@ -193,5 +194,7 @@ void guest_main(uint64_t from, uint64_t info_pa)
 	pic_init();
 	if (cmdline_get("fault", buf, sizeof(buf)))
 		inject_fault(buf);
+	if (cmdline_get("bench", buf, sizeof(buf)))
+		run_bench(buf);
 	run_checks();
 }

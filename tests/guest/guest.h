@@ -178,6 +178,9 @@ void check_monitor(void);
 void check_smap(void);
 void check_invpcid(void);
 
+/* bench.c: "bench[=N]" on the command line, instead of the checks. */
+NORETURN void run_bench(const char *arg);
+
 /* CPUID helpers (check-cpu.c). */
 bool cpu_has(uint32_t leaf, uint32_t sub, int reg, int bit);
 enum { REG_EAX, REG_EBX, REG_ECX, REG_EDX };

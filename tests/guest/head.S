@@ -137,7 +137,7 @@ END(high_entry)
  * void loader64_enter(u64 pml4, u64 boot_params, u64 entry): the guest as
  * its own 64-bit loader (cmdline "loader64", boot.c), interrupts off.
  * Moves to its physical alias (the loader's page tables map it), loads
- * them, zeroes the counters (a loader's instructions are not the guest's)
+ * them, takes a stack in low memory, zeroes the counters (a loader's instructions are not the guest's)
  * and jumps to entry (guest_entry64's physical or virtual address) with
  * %rsi = boot_params, as an external loader would.
  */
@@ -148,6 +148,10 @@ FUNC(loader64_enter)
 	jmp *%rcx
 1:	COUNT(K_MOV_TO_CR)
 	movq %rdi, %cr3
+	/* A stack in the loader's identity map (boot_params + 0x3000, a page
+	 * boot.c leaves free), as the wedge gives one: the guest assumes
+	 * none, but a backend that patches calls into its first sites needs it. */
+	leaq 0x3000(%rsi), %rsp
 	movq %rsi, %r12
 	leaq ab_count(%rip), %rdi
 	movl $K_COUNT, %ecx

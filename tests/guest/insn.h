@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include "afterburn/abi.h"
+#include "defs.h"
 
 extern uint64_t ab_count[AB_K_COUNT];
 
@@ -398,6 +399,27 @@ static inline void wbnoinvd(void) { __asm__ volatile("incq %0\n\twbnoinvd" : CNT
 /* Other privileged. */
 static inline void stac(void) { __asm__ volatile("incq %0\n\tstac" : CNT(STAC) : : "memory", "cc"); }
 static inline void clac(void) { __asm__ volatile("incq %0\n\tclac" : CNT(CLAC) : : "memory", "cc"); }
+
+/*
+ * Privileged transfers to the next instruction, ring 0, for the
+ * benchmarks (bench.c): one iretq (rflags given, not read with pushf) or
+ * one lretq, nothing else sensitive.  entry.S has the checks' versions.
+ */
+static inline void iretq_here(uint64_t rflags)
+{
+	uint64_t tmp;
+	__asm__ volatile("movq %%rsp, %0\n\tpushq %3\n\tpushq %0\n\tpushq %2\n\tpushq %4\n\t"
+			 "leaq 1f(%%rip), %0\n\tpushq %0\n\tincq %1\n\tiretq\n\tud2\n1:"
+			 : "=&r"(tmp), CNT(IRET) : "r"(rflags), "i"(KERNEL_DS), "i"(KERNEL_CS)
+			 : "memory", "cc");
+}
+
+static inline void lretq_here(void)
+{
+	uint64_t tmp;
+	__asm__ volatile("pushq %2\n\tleaq 1f(%%rip), %0\n\tpushq %0\n\tincq %1\n\tlretq\n\tud2\n1:"
+			 : "=&r"(tmp), CNT(LRET) : "i"(KERNEL_CS) : "memory");
+}
 
 /* int $n needs a constant vector. */
 #define INT_N(vec) __asm__ volatile("incq %0\n\tint %1" : CNT(INTN) : "i"(vec) : "memory")

@@ -34,6 +34,8 @@ struct wedge_backend {
 	 * the rest with NOPs.  The original bytes are in site->bytes.
 	 */
 	unsigned (*patch)(const struct wedge_site *site, uint8_t *out);
+	/* Optional: called once before the first patch, with the site count. */
+	void (*prepare)(size_t nsites);
 };
 
 #define WEDGE_BACKEND_SECTION wedge_backends

@@ -68,6 +68,19 @@ size_t wedge_sites_check_overlap(struct wedge_site *sites, size_t n);
 /* Patch one checked site with a backend; returns the bytes it wrote. */
 unsigned wedge_patch_site(const struct wedge_backend *be, const struct wedge_site *site);
 
+/*
+ * A call into the wedge next to a site's instruction, the instruction kept
+ * in place (core/place.c has the layouts).  wedge_call_placement says where
+ * a call must go for the instruction to behave (before it when it has lead
+ * NOPs or never falls through).  wedge_site_call writes the site with a
+ * `call rel32` to target and returns the bytes written, or 0 when the site
+ * has no room or the target is out of reach.
+ */
+enum wedge_call_at { WEDGE_CALL_AFTER, WEDGE_CALL_BEFORE };
+enum wedge_call_at wedge_call_placement(const struct wedge_site *site);
+unsigned wedge_site_call(const struct wedge_site *site, uint8_t *out, uint64_t target,
+			 enum wedge_call_at at);
+
 /* Fill out[0..n) with the fewest NOPs (the recommended multi-byte forms). */
 void wedge_fill_nops(uint8_t *out, unsigned n);
 /* Length of the NOP at p (0 when p[0..n) does not start with one). */

@@ -19,11 +19,22 @@
 # the call path adds <= TARGET (30) cycles per operation over the
 # instruction it wraps.
 #
+# Then the same call path on this machine's CPU, in user mode:
+# $BUILD/bench/callpath-host (bench/callpath-host.c, `make callpath-host`)
+# links the wedge's own backends, thunk emitters and entry stub (its cli
+# left out: user mode cannot run it), patches copies of loops around the
+# guest bench's instructions that user mode may run (pushf, popf, mov from
+# and to %ds, rdtscp, iretq, lretq; sgdt/sidt unless UMIP traps them) as
+# raw, native, native-call and trace, and times them with rdtsc on one
+# pinned CPU.  Under TCG a "cycle" is host time spent emulating; this is
+# the hardware's cost.  Its table follows the TCG one; its results go
+# under "host_cpu" in the JSON.
+#
 # Builds with `make test-guest wedge`.  Until `make wedge` produces
 # $BUILD/wedge/wedge.elf, the wedge columns are reported as missing and
 # only raw runs (exit 0 if it worked).  Once the wedge exists, a wedge
 # configuration that does not finish its bench run fails the script.
-# Writes bench/results/wedge-callpath.json and prints a table.
+# Writes bench/results/wedge-callpath.json and prints the two tables.
 #
 # Environment: BUILD (from make bench); ROUNDS (default 3); ITERS (the
 # guest's iterations per sample, bench=N; default the guest's);
@@ -141,6 +152,17 @@ met() { if [ -z "$1" ]; then echo n/a; else awk -v d="$1" -v t=$TARGET 'BEGIN { 
 cell() { if [ -n "${1:-}" ]; then printf '%.1f' "$1"; else echo -; fi; }
 json_list() { awk '{ for (i = 1; i <= NF; i++) printf "%s%s", (i > 1 ? ", " : ""), $i }' <<<"$1"; }
 
+# The host CPU part (see the top): after the TCG runs, alone on the machine.
+HOST_BIN=$BUILD/bench/callpath-host
+host_status=ok host_note=
+if ! make --no-print-directory BUILD="$BUILD" "$HOST_BIN" >"$T/make-callpath-host.log" 2>&1; then
+	host_status=failed host_note="'make $HOST_BIN' failed (log: $T/make-callpath-host.log)"
+elif ! "$HOST_BIN" -j "$T/host-cpu.json" >"$T/host-cpu.txt" 2>"$T/host-cpu.stderr"; then
+	host_status=failed
+	host_note="$HOST_BIN failed: $(tail -n 1 "$T/host-cpu.stderr") (output: $T/host-cpu.txt)"
+fi
+host_note=${host_note//\\/\/} host_note=${host_note//\"/\'}
+
 qemu_version=$(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }')
 {
 	echo "{"
@@ -183,7 +205,13 @@ qemu_version=$(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }')
 			"$(if [ -n "$dt" ]; then [ "$(met "$dt")" = yes ] && echo true || echo false; else echo null; fi)"
 		bsep=$',\n'
 	done
-	printf '\n  }\n}\n'
+	printf '\n  },\n  "host_cpu": '
+	if [ "$host_status" = ok ]; then
+		sed '1!s/^/  /' "$T/host-cpu.json"
+	else
+		printf '{ "status": "failed", "why": "%s" }\n' "$host_note"
+	fi
+	printf '}\n'
 } >"$results.tmp"
 mv "$results.tmp" "$results"
 
@@ -213,7 +241,15 @@ else
 	done
 	echo "  native-call: met for $calls_met of $((calls_met + calls_missed)) benchmarks"
 fi
+echo
+echo "the same call path on this machine's CPU, user mode (no cli)"
+if [ "$host_status" = ok ]; then
+	cat "$T/host-cpu.txt"
+else
+	echo "  not measured: $host_note"
+fi
 echo "results: $results"
 for c in native native-call trace; do
 	[ "${status[$c]}" != failed ] || die "the $c configuration failed"
 done
+[ "$host_status" = ok ] || die "the host CPU part failed: $host_note"

@@ -7,6 +7,13 @@
  * usage: wedge-site-tool FILE BACKEND
  * prints "sites N", "bad N", "patched N"; bad sites as the wedge reports
  * them ("wedge: bad site at 0x... kind K len L: why"); exit 1 if any bad.
+ *
+ * usage: wedge-site-tool FILE --place
+ * puts a call next to every site's instruction, after it and before it
+ * (core/place.c), as trace does, and checks the result byte by byte: the
+ * call reaches its target, the instruction decodes to the same kind and
+ * length, and a %rip-relative operand still names the same address.
+ * prints "sites N", "placed N", "riprel N"; exit 1 on any mismatch.
  */
 #include <elf.h>
 #include <stdio.h>
@@ -15,6 +22,7 @@
 
 #include "afterburn/decode.h"
 #include "afterburn/kind.h"
+#include "wedge/insn.h"
 #include "wedge/sites.h"
 
 static size_t bad_reported;
@@ -133,6 +141,61 @@ static size_t recheck(const struct wedge_image *img, struct wedge_site *sites, s
 	return bad;
 }
 
+static int32_t get32(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			 (uint32_t)p[3] << 24);
+}
+
+/* Where a %rip-relative operand of the instruction at addr points, or 0. */
+static uint64_t riprel_target(const uint8_t *insn, unsigned len, uint64_t addr)
+{
+	int d = wedge_insn_riprel(insn, len);
+	return d < 0 ? 0 : addr + len + (uint64_t)(int64_t)get32(insn + d);
+}
+
+static int check_placed(const struct wedge_site *s, enum wedge_call_at at, int *riprel)
+{
+	uint8_t out[256];
+	uint64_t target = s->addr + 0x10000000; /* any target in reach */
+	unsigned n = wedge_site_call(s, out, target, at);
+	unsigned call, insn;
+	struct ab_insn d;
+
+	if (!n || n > s->len)
+		return printf("site %#llx: no room for a call %s it\n", (unsigned long long)s->addr,
+			      at == WEDGE_CALL_AFTER ? "after" : "before"), -1;
+	if (at == WEDGE_CALL_AFTER)
+		call = s->insn_off + s->insn_len, insn = s->insn_off;
+	else if (s->insn_off >= 5)
+		call = s->insn_off - 5, insn = s->insn_off;
+	else
+		call = s->insn_off, insn = s->insn_off + 5;
+	const uint8_t *orig = s->bytes + s->insn_off;
+	uint64_t want = riprel_target(orig, s->insn_len, s->addr + s->insn_off);
+	if (out[call] != 0xe8 || s->addr + call + 5 + (uint64_t)(int64_t)get32(out + call + 1) != target ||
+	    ab_decode_sensitive(out + insn, s->insn_len, &d) || d.kind != s->kind ||
+	    d.len != s->insn_len || riprel_target(out + insn, s->insn_len, s->addr + insn) != want)
+		return printf("site %#llx: placing a call %s it broke it\n", (unsigned long long)s->addr,
+			      at == WEDGE_CALL_AFTER ? "after" : "before"), -1;
+	*riprel += want != 0;
+	return 0;
+}
+
+static int place_all(struct wedge_site *sites, size_t n)
+{
+	size_t bad = 0;
+	int riprel = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sites[i].insn_off == 0 && check_placed(&sites[i], WEDGE_CALL_AFTER, &riprel))
+			bad++;
+		if (check_placed(&sites[i], WEDGE_CALL_BEFORE, &riprel))
+			bad++;
+	}
+	printf("sites %zu\nplaced %zu\nriprel %d\n", n, n - bad, riprel);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct wedge_range text[64], notes[64];
@@ -149,10 +212,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wedge-site-tool: %s: cannot load as a linked ELF64 file\n", argv[1]);
 		return 2;
 	}
+	if (!strcmp(argv[2], "--place")) {
+		size_t bad = wedge_sites_read(&img, collect, &c);
+		int rc = bad ? 1 : place_all(c.sites, c.n);
+		free(c.sites);
+		free(image_buf);
+		free(file);
+		return rc;
+	}
 	const struct wedge_backend *be = wedge_backend_find(argv[2]);
 	if (!be) {
 		fprintf(stderr, "wedge-site-tool: no backend '%s' (%zu registered)\n", argv[2],
 			wedge_backend_count());
+		free(image_buf);
+		free(file);
 		return 2;
 	}
 	size_t bad = wedge_sites_read(&img, collect, &c);

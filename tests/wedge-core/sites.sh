@@ -67,3 +67,14 @@ out=$("$tool" "$vmlinux" native) || { echo "$out" | head; fail "the wedge refuse
 [ "$(echo "$out" | sed -n 's/^sites //p')" = "$want" ] && [ "$(echo "$out" | sed -n 's/^patched //p')" = "$want" ] ||
 	{ echo "$out"; fail "Linux: expected $want sites read and patched"; }
 echo "ok Linux 6.1 vmlinux: $want sites read, checked, patched natively"
+
+# Calls placed next to each instruction (core/place.c, what trace and
+# native-call do), on every site of Linux and of the test guest: there is
+# always room, and the instruction keeps its kind, length and operands.
+for img in "$vmlinux" "$BUILD/guest/guest.elf"; do
+	[ -f "$img" ] || make -C "$ROOT" --no-print-directory -s test-guest >/dev/null || fail "make test-guest"
+	want=$("$AFTERBURN" sites "$img" | tail -n +2 | wc -l)
+	out=$("$tool" "$img" --place) || { echo "$out" | head; fail "$img: placing calls failed"; }
+	[ "$(echo "$out" | sed -n 's/^placed //p')" = "$want" ] || { echo "$out"; fail "$img: expected $want placed"; }
+	echo "ok $(basename "$img"): a call placed before and after each of $want instructions ($(echo "$out" | sed -n 's/^riprel //p') %rip-relative operands kept aimed)"
+done

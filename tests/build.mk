@@ -15,7 +15,7 @@ $(TEST_BIN)/rewriter-unit: $(call objs,obj-san,tests/unit/rewriter-unit.c $(AB_R
 	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^
 
 CHECK_DEPS := tools tools-san fuzz $(TEST_BIN)/decode-tool $(TEST_BIN)/rewriter-unit \
-	$(TEST_BIN)/wedge-site-tool wedge-freestanding wedge-dev wedge-cpu test-guest
+	$(TEST_BIN)/wedge-site-tool wedge-freestanding wedge-dev wedge-cpu kvm-wedge test-guest
 TESTS ?=
 
 check: deps

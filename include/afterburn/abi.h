@@ -206,4 +206,189 @@ enum ab_kind {
 /* The most NOPs any kind gets (cli); every site has at least 5. */
 #define AB_PAD_MAX 7u
 
+/* ======================================================================
+ * The monitor interface: the wedge (in the guest) and a host monitor of
+ * ours (backends/kvm/monitor, `previrt run`).  Versioned on its own,
+ * AB_HC_VERSION, since site records and hypercalls change independently.
+ *
+ * A hypercall is one port write, which exits on every KVM (the brief,
+ * section 2; vmcall/vmmcall hang the software KVM of the CI machines):
+ *
+ *     outl %eax, %dx      dx = AB_HC_PORT_BASE + nr,
+ *                         eax = guest-physical address of its argument block
+ *
+ * The block is the struct of that hypercall below, 8-aligned, below 4 GiB,
+ * wholly inside guest RAM; the monitor checks all of that and every
+ * address inside it, and answers through the block's `ret` (0 or a
+ * negative AB_E_*) before the guest resumes.  A malformed call fails the
+ * call, never the monitor.  Ports AB_HC_PORT_BASE .. +AB_HC_PORT_COUNT-1
+ * are the monitor's; nothing else may use them.
+ *
+ *   nr  name              block                  direction
+ *   +---+-----------------+----------------------+--------------------------+
+ *   | 0 | AB_HC_HELLO     | struct ab_hc_hello   | wedge: version, shared   |
+ *   |   |                 |                      | page; monitor: platform  |
+ *   | 1 | AB_HC_CONSOLE   | struct ab_hc_console | bytes for the console    |
+ *   | 2 | AB_HC_EXIT      | struct ab_hc_exit    | the guest is done        |
+ *   | 3 | AB_HC_KICK      | none (eax ignored)   | the shared page changed: |
+ *   |   |                 |                      | re-read it now           |
+ *   | 4 | AB_HC_DISK      | struct ab_hc_disk    | read/write sectors       |
+ *   +---+-----------------+----------------------+--------------------------+
+ * ====================================================================== */
+
+#define AB_HC_VERSION 1u
+#define AB_HC_PORT_BASE 0x0500u
+#define AB_HC_PORT_COUNT 16u
+
+enum ab_hc_nr {
+	AB_HC_HELLO = 0,
+	AB_HC_CONSOLE = 1,
+	AB_HC_EXIT = 2,
+	AB_HC_KICK = 3,
+	AB_HC_DISK = 4,
+	AB_HC_COUNT
+};
+
+/* Values of `ret` (negated). */
+#define AB_E_INVAL 22   /* a malformed block or an address outside guest RAM */
+#define AB_E_NOSYS 38   /* no such hypercall, or not in this mode */
+#define AB_E_IO 5       /* the host's backing store failed */
+#define AB_E_ROFS 30    /* a write to a read-only disk */
+#define AB_E_VERSION 71 /* the wedge speaks another AB_HC_VERSION */
+
+/*
+ * CPUID leaf AB_CPUID_LEAF (the hypervisor range) under our monitor:
+ * ebx, ecx, edx = "AfterburnMon" (12 bytes), eax = the highest leaf of
+ * the range.  The wedge's kvm backend probes for it; the wedge hides the
+ * leaf from its guest.
+ */
+#define AB_CPUID_LEAF 0x40000000u
+#define AB_CPUID_SIGNATURE "AfterburnMon"
+
+/* How the monitor runs this guest (ab_hc_hello.mode). */
+enum ab_mode {
+	AB_MODE_FULL = 0,      /* no wedge: the monitor and KVM emulate everything */
+	AB_MODE_PREVIRT = 1,   /* the wedge's kvm backend, hypercalls by port I/O */
+	AB_MODE_SPLITCORE = 2, /* the wedge posts requests to a ring a host core polls */
+};
+
+/*
+ * AB_HC_HELLO, once, before the wedge enters the guest.  The wedge gives
+ * the shared page; the monitor fills in the rest.
+ */
+struct ab_hc_hello {
+	uint32_t version;       /* in: AB_HC_VERSION */
+	int32_t ret;            /* out */
+	uint64_t shared;        /* in: GPA of struct ab_shared, 4 KiB-aligned */
+	uint32_t mode;          /* out: enum ab_mode */
+	uint32_t flags;         /* out: AB_HELLO_F_* */
+	uint64_t tsc_khz;       /* out: the guest's TSC frequency */
+	uint64_t wallclock_sec; /* out: UTC seconds since 1970 at tsc_hello */
+	uint64_t tsc_hello;     /* out: the guest's TSC when the monitor answered */
+	uint64_t disk_sectors;  /* out: 512-byte sectors of the disk, 0: none */
+};
+#define AB_HELLO_F_DISK_RO 0x1u /* the disk is read-only */
+
+/* AB_HC_CONSOLE: len bytes at GPA data (no NUL), typically one line. */
+struct ab_hc_console {
+	uint64_t data;
+	uint32_t len;           /* at most AB_HC_CONSOLE_MAX */
+	int32_t ret;
+};
+#define AB_HC_CONSOLE_MAX 4096u
+
+/* AB_HC_EXIT: the monitor ends the run with exit status `status` (0..123). */
+struct ab_hc_exit {
+	int32_t status;
+	int32_t ret;            /* written only when the call is refused */
+};
+
+/* AB_HC_DISK: count sectors from lba, to or from GPA buf, synchronously. */
+struct ab_hc_disk {
+	uint32_t op;            /* AB_DISK_READ, AB_DISK_WRITE, AB_DISK_FLUSH */
+	uint32_t count;         /* sectors, 1..AB_DISK_MAX_SECTORS */
+	uint64_t lba;
+	uint64_t buf;
+	int32_t ret;
+	uint32_t reserved;
+};
+enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
+#define AB_DISK_SECTOR 512u
+#define AB_DISK_MAX_SECTORS 256u
+
+/*
+ * The shared page: one 4 KiB page of the wedge's memory, given in
+ * AB_HC_HELLO.  The wedge runs the in-place PIC and PIT; the monitor owns
+ * time and the CPU's interrupt pin.  Each field has one writer.  Times
+ * are guest TSC values (the guest reads them with rdtsc; the monitor
+ * converts with the TSC offset it measured and tsc_khz).
+ *
+ * The wedge publishes, after every change of its PIC or PIT (with
+ * interrupts off, so never half-way while the guest can be interrupted):
+ *   irq_vector      the vector an INTA would return now, or -1
+ *   timer_vector    the vector an INTA would return if IRQ0 had an edge
+ *                   now, or -1 (IRQ0 masked, or blocked by the ISR)
+ *   timer_deadline  guest TSC at which IRQ0 next has an edge, 0: never
+ *   timer_period    TSC ticks between IRQ0 edges while the PIT is
+ *                   periodic, 0: one-shot
+ *   acked           INTAs the wedge has applied to its PIC (see below)
+ * and bumps wedge_seq last.
+ *
+ * The monitor keeps a host timer armed for the earliest future deadline
+ * it knows (armed_deadline, which it publishes; 0: none).  When a
+ * deadline it was armed for passes and timer_period != 0, it arms the
+ * next one itself (deadline + k * period, the first in the future), so a
+ * periodic PIT costs no hypercall per tick.  Its timer only wakes it: it
+ * acts on the wedge's timer_deadline, never on its own estimate.
+ *
+ * Whenever the guest is stopped in an exit with RFLAGS.IF=1 and no
+ * interrupt shadow (KVM's ready_for_interrupt_injection), and only when
+ * injected == acked (the wedge has caught up), the monitor:
+ *   - if the guest TSC >= timer_deadline != 0 and timer_vector >= 0:
+ *     injects timer_vector;
+ *   - else if irq_vector >= 0: injects irq_vector;
+ *   and records it: inject_tsc = its estimate of the guest TSC now (for
+ *   the timer's vector at least timer_deadline), last_vector = the
+ *   vector, then injected++.
+ * With IF=0 and something due, the monitor asks KVM for an interrupt
+ * window instead.
+ *
+ * The wedge, at every entry through a patched site, before it touches a
+ * device, catches up: if injected != acked, it delivers the PIT ticks due
+ * by inject_tsc (edges before the INTA coalesce into the request it
+ * acknowledged, as on an 8259A; later ones are new requests), runs the
+ * PIC's INTA (its vector must be last_vector, else the wedge panics: the
+ * two sides disagree) and sets acked = injected; then it delivers the
+ * ticks due by now.  After the access it publishes.
+ * It makes AB_HC_KICK when a publish makes irq_vector >= 0 where it was
+ * -1, or when timer_deadline != 0 and the monitor's armed_deadline is 0,
+ * already past, or later than timer_deadline: the monitor then re-reads
+ * the page at once instead of at the next exit.
+ *
+ * The guest cannot be interrupted while the wedge runs (the entry stub
+ * runs handlers with IF=0), so the monitor's reads at an IF=1 exit always
+ * see a complete publish.  An interrupt handler that never enters the
+ * wedge (no EOI, no device access) gets no further interrupt, as an
+ * 8259A without EOI would not give one; auto-EOI mode is therefore not
+ * supported.
+ */
+struct ab_shared {
+	/* written by the wedge */
+	int32_t irq_vector;
+	int32_t timer_vector;
+	uint64_t timer_deadline;
+	uint64_t timer_period;
+	uint32_t acked;
+	uint32_t wedge_seq;
+	/* written by the monitor */
+	uint32_t injected;
+	int32_t last_vector;
+	uint64_t inject_tsc;
+	uint64_t armed_deadline;
+	uint64_t injections;     /* statistics: interrupts injected */
+	uint64_t kicks;          /* statistics: AB_HC_KICK calls seen */
+	uint8_t reserved[4096 - 72];
+};
+_Static_assert(sizeof(struct ab_shared) == 4096, "ab_shared is one page");
+
 #endif /* AFTERBURN_ABI_H */

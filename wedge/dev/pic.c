@@ -140,6 +140,15 @@ int wedge_pic_pending(const struct wedge_pic *pic)
 	return pic->output ? resolve(pic, &mir, &sir) : -1;
 }
 
+int wedge_pic_pending_after_edge(const struct wedge_pic *pic, unsigned irq)
+{
+	/* On a copy: the real PIC must not see an edge that has not happened. */
+	struct wedge_pic what_if = *pic;
+	what_if.notify = 0;
+	wedge_pic_pulse(&what_if, irq);
+	return wedge_pic_pending(&what_if);
+}
+
 int wedge_pic_ack(struct wedge_pic *pic)
 {
 	int mir, sir;

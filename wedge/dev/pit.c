@@ -284,6 +284,12 @@ uint64_t wedge_pit_next_irq(const struct wedge_pit *pit, uint64_t now_ns)
 	return at < c->load_ns ? UINT64_MAX : at;
 }
 
+uint64_t wedge_pit_period_ticks(const struct wedge_pit *pit)
+{
+	const struct wedge_pit_channel *c = &pit->ch[0];
+	return c->loaded && c->running && periodic(c) ? c->count : 0;
+}
+
 void wedge_pit_init(struct wedge_pit *pit, uint64_t (*clock)(void *ctx), void *ctx)
 {
 	wedge_dev_zero(pit, sizeof(*pit));

@@ -1,8 +1,10 @@
 /*
- * The wedge's own messages: straight to the 16550 at 0x3f8, polled.  Only
- * on platforms where the wedge owns the real UART (bare); a backend whose
- * hypervisor owns it gives the wedge another console later.
+ * The wedge's own messages: straight to the 16550 at 0x3f8, polled, on
+ * platforms where the wedge owns the real UART (bare).  A backend whose
+ * host owns the console installs a sink (wedge/console.h) and the
+ * messages go there a line at a time instead of a byte per port write.
  */
+#include "wedge/console.h"
 #include "wedge/rt.h"
 
 #define UART 0x3f8
@@ -21,7 +23,37 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static wedge_console_sink_fn *sink;
+static char sink_line[256];
+static size_t sink_len;
+
+void wedge_console_set_sink(wedge_console_sink_fn *fn)
+{
+	wedge_console_flush();
+	sink = fn;
+}
+
+void wedge_console_flush(void)
+{
+	if (sink && sink_len)
+		sink(sink_line, sink_len);
+	sink_len = 0;
+}
+
+static void real_uart_putc(char c);
+
 static void uart_putc(char c)
+{
+	if (!sink) {
+		real_uart_putc(c);
+		return;
+	}
+	sink_line[sink_len++] = c;
+	if (c == '\n' || sink_len == sizeof(sink_line))
+		wedge_console_flush();
+}
+
+static void real_uart_putc(char c)
 {
 	for (unsigned spin = 0; spin < 100000 && !(inb(UART + UART_LSR) & LSR_THRE); spin++)
 		;

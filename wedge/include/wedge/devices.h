@@ -84,6 +84,8 @@ void wedge_pic_pulse(struct wedge_pic *pic, unsigned irq); /* an edge */
 wedge_irq_fn wedge_pic_line; /* ctx is the struct wedge_pic */
 /* The vector the next INTA would return, or -1 when INT is low. */
 int wedge_pic_pending(const struct wedge_pic *pic);
+/* What wedge_pic_pending would say after an edge on irq (the PIC is unchanged). */
+int wedge_pic_pending_after_edge(const struct wedge_pic *pic, unsigned irq);
 /* The INTA cycle: IRR -> ISR; vector (spurious IRQ7/15 when nothing). */
 int wedge_pic_ack(struct wedge_pic *pic);
 
@@ -118,6 +120,8 @@ bool wedge_pit_out(const struct wedge_pit *pit, unsigned channel, uint64_t now_n
 uint64_t wedge_pit_poll(struct wedge_pit *pit, uint64_t now_ns);
 /* When channel 0 next raises IRQ0 (<= now if one is due); UINT64_MAX: never. */
 uint64_t wedge_pit_next_irq(const struct wedge_pit *pit, uint64_t now_ns);
+/* Input clocks between IRQ0 edges while channel 0 is periodic (modes 2, 3); 0: not. */
+uint64_t wedge_pit_period_ticks(const struct wedge_pit *pit);
 
 /* ---- Port 0x61, system control port B --------------------------------- */
 

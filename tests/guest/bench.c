@@ -31,6 +31,13 @@
 
 #define PORT_SYS_CTRL_B 0x61 /* PC system control port B (speaker, PIT gate 2) */
 #define PORT_POST 0x80       /* POST code: the classic I/O delay port */
+#define PORT_UART_LSR 0x3fd  /* COM1 line status: what a polled console reads per byte */
+#define PORT_PIC1_CMD 0x20
+#define PORT_PIT_CH0 0x40
+#define PORT_PIT_CMD 0x43
+#define PIC_EOI 0x20         /* non-specific EOI: harmless with nothing in service */
+#define PIT_LATCH_CH0 0x00   /* counter latch command, channel 0 */
+#define PIT_ONESHOT_CH0 0x30 /* channel 0, lobyte/hibyte, mode 0 (interrupt on terminal count) */
 #define CPUID_RDTSCP_EDX 27  /* CPUID 0x80000001:EDX */
 
 /* In .data (initialised), on the page of ab_count: the same memory behaviour. */
@@ -79,6 +86,35 @@ BENCH_LOOP(bench_rdtscp, uint32_t aux, (void)rdtscp(&aux))
 BENCH_LOOP(bench_invlpg, , invlpg((const volatile void *)TEST_VA))
 BENCH_LOOP(bench_iretq, uint64_t f = read_flags(), iretq_here(f))
 BENCH_LOOP(bench_lretq, , lretq_here())
+BENCH_LOOP(bench_uart_lsr, , (void)inb(PORT_UART_LSR))
+BENCH_LOOP(bench_pic_eoi, , outb(PORT_PIC1_CMD, PIC_EOI))
+/* One read of the PIT's channel 0 count: latch, then the two bytes. */
+BENCH_LOOP(bench_pit_read, ,
+	   outb(PORT_PIT_CMD, PIT_LATCH_CH0); (void)inb(PORT_PIT_CH0); (void)inb(PORT_PIT_CH0))
+
+/*
+ * A timer interrupt's round trip from an idle CPU: arm the PIT for the
+ * shortest one-shot, sti; hlt until its IRQ0 arrives (the handler counts it
+ * and sends the EOI), cli.  The only benchmark that takes interrupts:
+ * IRQ0 is unmasked around its loop.
+ */
+static uint64_t bench_hlt_wake(unsigned n)
+{
+	pic_mask(0xfffe);
+	uint64_t t0 = tsc_fenced();
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t ticks = timer_ticks;
+		outb(PORT_PIT_CMD, PIT_ONESHOT_CH0);
+		outb(PORT_PIT_CH0, 2);
+		outb(PORT_PIT_CH0, 0);
+		while (timer_ticks == ticks)
+			sti_hlt();
+		cli();
+	}
+	uint64_t t = tsc_fenced() - t0;
+	pic_mask(0xffff);
+	return t;
+}
 
 static bool has_rdtscp(void)
 {
@@ -90,7 +126,8 @@ static bool has_rdtscp(void)
  * the number of instructions per iteration; present, if set, says whether
  * this CPU has the instruction.  With interrupts off throughout (sti's
  * loop leaves IF=1, put back after it) and every IRQ masked at the PIC
- * (pic_init), nothing interrupts a sample.
+ * (pic_init), nothing interrupts a sample, but for hlt-timer-wake, whose
+ * loop is the timer interrupt.
  */
 static const struct bench {
 	unsigned kind;
@@ -103,8 +140,12 @@ static const struct bench {
 	{ AB_K_POPF, "popf", bench_popf, 1, NULL },
 	{ AB_K_CLI, "cli", bench_cli, 1, NULL },
 	{ AB_K_STI, "sti", bench_sti, 1, NULL },
+	{ AB_K_HLT, "hlt-timer-wake", bench_hlt_wake, 1, NULL },
 	{ AB_K_IN, "in-0x61", bench_in, 1, NULL },
 	{ AB_K_OUT, "out-0x80", bench_out, 1, NULL },
+	{ AB_K_IN, "uart-lsr", bench_uart_lsr, 1, NULL },
+	{ AB_K_OUT, "pic-eoi", bench_pic_eoi, 1, NULL },
+	{ AB_K_IN, "pit-read", bench_pit_read, 1, NULL },
 	{ AB_K_MOV_FROM_CR, "mov-from-cr0", bench_read_cr0, 1, NULL },
 	{ AB_K_MOV_TO_CR, "mov-to-cr4", bench_write_cr4, 1, NULL },
 	{ AB_K_SGDT, "sgdt", bench_sgdt, 1, NULL },

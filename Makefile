@@ -55,6 +55,7 @@ include tests/kvm-wedge/build.mk
 include guest-patches/linux-6.1/build.mk
 include tests/guest/build.mk
 include tests/build.mk
+include tests/platform/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
 

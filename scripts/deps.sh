@@ -11,6 +11,8 @@ packages=(
 	linux-source-6.1                                 # the guest of record
 	busybox-static                                   # initramfs
 	qemu-system-x86                                  # bare platform
+	# kvm-host platform (tests/platform/): qemu-system-x86, busybox-static,
+	# xz-utils, binutils above; apt-get and dpkg fetch and unpack the kernel
 )
 
 missing=()

@@ -1,0 +1,124 @@
+# shellcheck shell=bash disable=SC2034
+# Shared by the kvm-host platform scripts (sourced, not run): exit statuses,
+# messages, the image paths, a newc cpio writer, --add parsing and the
+# hardware-KVM check.  See docs/platforms.md.
+
+# Exit statuses of the platform scripts besides the command's own status.
+PLATFORM_E_UNAVAILABLE=77 # the kernel package cannot be fetched (a test skips)
+PLATFORM_E_KVM=123        # the kvm modules did not load, or no /dev/kvm inside
+PLATFORM_E_TIMEOUT=124    # $PLATFORM_TIMEOUT expired
+PLATFORM_E_PLATFORM=125   # usage, image or QEMU error, no /init, machine stopped early
+
+PLATFORM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$PLATFORM_DIR/../.." && pwd)
+BUILD=$(realpath -m "${BUILD:-$REPO_DIR/build}")
+KVM_HOST_DIR=$BUILD/platform/kvm-host
+KVM_HOST_KERNEL=$KVM_HOST_DIR/kernel/kernel
+KVM_HOST_INITRD=$KVM_HOST_DIR/base.cpio
+
+note() { echo "kvm-host: $*" >&2; }
+die() { note "$*"; exit "$PLATFORM_E_PLATFORM"; }
+unavailable() { note "unavailable: $*"; exit "$PLATFORM_E_UNAVAILABLE"; }
+
+# add_spec SPEC: split SRC[:DEST] into $add_src and $add_dest, DEST relative
+# to /opt (a leading /opt/ is dropped; empty or ending in / takes SRC's name).
+add_spec() {
+	local spec=$1
+	if [[ $spec == *:* ]]; then
+		add_src=${spec%:*} add_dest=${spec##*:}
+	else
+		add_src=$spec add_dest=
+	fi
+	[ -n "$add_src" ] || die "--add '$spec': no source"
+	[ -e "$add_src" ] || die "--add '$spec': no such file $add_src"
+	add_dest=${add_dest#/opt/}
+	[[ $add_dest != /* ]] || die "--add '$spec': DEST must be under /opt"
+	if [ -z "$add_dest" ] || [[ $add_dest == */ ]]; then
+		add_dest=$add_dest$(basename "$(realpath "$add_src")")
+	fi
+	add_dest=${add_dest%/}
+	while [[ $add_dest == ./* ]]; do add_dest=${add_dest#./}; done
+	case /$add_dest/ in
+	*/../*|*/./*|*//*) die "--add '$spec': bad DEST '$add_dest'" ;;
+	esac
+}
+
+# ---- newc cpio writer ----------------------------------------------------
+# Written directly (no staging directory, no mknod): needs no root and is
+# reproducible (inode numbers from a counter, mtime 0, owner root).  The
+# kernel unpacks several archives one after the other, so a run appends its
+# own archive to the cached base; the inode counter of each archive starts
+# elsewhere so that no two members share an inode (a shared one would be
+# taken for a hard link).
+cpio_out='' cpio_ino=0
+
+cpio_begin() { cpio_out=$1; : >"$cpio_out"; cpio_ino=${2:-1000}; }
+
+cpio_pad4() { # $1: bytes written so far in this member
+	local n=$(( (4 - $1 % 4) % 4 ))
+	[ $n -eq 0 ] || head -c "$n" /dev/zero >>"$cpio_out"
+}
+
+# cpio_entry NAME MODE SIZE RDEVMAJ RDEVMIN: the header and the name.
+cpio_entry() {
+	local name=$1 mode=$2 size=$3 maj=$4 min=$5 nlink=1
+	(( (mode & 0170000) == 0040000 )) && nlink=2
+	cpio_ino=$((cpio_ino + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		"$cpio_ino" "$mode" 0 0 "$nlink" 0 "$size" 0 0 "$maj" "$min" \
+		$(( ${#name} + 1 )) 0 >>"$cpio_out"
+	printf '%s\0' "$name" >>"$cpio_out"
+	cpio_pad4 $(( 110 + ${#name} + 1 ))
+}
+
+cpio_dir() { cpio_entry "$1" $((0040000 | ${2:-0755})) 0 0 0; }
+cpio_node() { cpio_entry "$1" $((0020000 | $2)) 0 "$3" "$4"; } # NAME MODE MAJ MIN
+cpio_file() { # NAME SRC MODE
+	local size
+	size=$(stat -L -c %s "$2")
+	cpio_entry "$1" $((0100000 | $3)) "$size" 0 0
+	cat "$2" >>"$cpio_out"
+	cpio_pad4 "$size"
+}
+cpio_symlink() { # NAME TARGET
+	cpio_entry "$1" $((0120000 | 0777)) "${#2}" 0 0
+	printf '%s' "$2" >>"$cpio_out"
+	cpio_pad4 "${#2}"
+}
+# The trailer, then zeros to a 512-byte boundary: the kernel skips zeros
+# between archives but wants each archive to start 4-byte aligned.
+cpio_end() {
+	local size
+	cpio_entry TRAILER!!! 0 0 0 0
+	size=$(stat -c %s "$cpio_out")
+	[ $((size % 512)) -eq 0 ] || head -c $((512 - size % 512)) /dev/zero >>"$cpio_out"
+}
+
+file_mode() { if [ -x "$1" ]; then echo $((0755)); else echo $((0644)); fi; }
+
+# cpio_tree NAME SRC: SRC (a file, or a directory recursively; symlinks
+# followed) as NAME, executable bits kept.
+cpio_tree() {
+	local name=$1 src=$2 f rel
+	if [ -d "$src" ]; then
+		cpio_dir "$name"
+		while IFS= read -r -d '' f; do
+			rel=${f#"$src"/}
+			if [ -d "$f" ]; then
+				cpio_dir "$name/$rel"
+			else
+				cpio_file "$name/$rel" "$f" "$(file_mode "$f")"
+			fi
+		done < <(find -L "$src" -mindepth 1 -print0 | LC_ALL=C sort -z)
+	else
+		cpio_file "$name" "$src" "$(file_mode "$src")"
+	fi
+}
+
+# ---- the machine ---------------------------------------------------------
+# real_kvm: this machine has a hardware-assisted KVM (/dev/kvm and VT-x or
+# SVM in the CPU flags).  The software KVM of the development machines
+# (kvm_pvm, no vmx/svm) does not count.
+real_kvm() {
+	[ -c /dev/kvm ] && grep -qw -E 'vmx|svm' /proc/cpuinfo
+}

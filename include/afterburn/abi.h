@@ -391,4 +391,57 @@ struct ab_shared {
 };
 _Static_assert(sizeof(struct ab_shared) == 4096, "ab_shared is one page");
 
+/* ======================================================================
+ * The packed boot image: a guest kernel ELF, an optional initrd and an
+ * optional command line in one file, for loaders that hand the wedge a
+ * single module (QEMU's PVH loader: -initrd).  `afterburn pack` writes
+ * it; the wedge recognises it by its magic when it is module 0 (a loader
+ * that passes several modules may instead give the kernel ELF as module 0
+ * and the initrd as module 1).  Versioned on its own, AB_PACK_VERSION.
+ * Little-endian, every offset from the start of the file.
+ *
+ *   offset  size  field
+ *   +------+-----+--------------------------------------------------------+
+ *   |   0  |  8  | magic           AB_PACK_MAGIC, "AFTRPACK"              |
+ *   |   8  |  4  | version         AB_PACK_VERSION                        |
+ *   |  12  |  4  | header_size     sizeof(struct ab_pack_header) = 64     |
+ *   |  16  |  8  | kernel_offset   the kernel ELF, AB_PACK_ALIGN-aligned  |
+ *   |  24  |  8  | kernel_size     bytes, never 0                         |
+ *   |  32  |  8  | initrd_offset   the initrd, AB_PACK_ALIGN-aligned;     |
+ *   |      |     |                 0 with initrd_size 0: none             |
+ *   |  40  |  8  | initrd_size     bytes                                  |
+ *   |  48  |  8  | cmdline_offset  the command line; 0 with size 0: none  |
+ *   |  56  |  8  | cmdline_size    bytes before its NUL, which follows,   |
+ *   |      |     |                 < AB_PACK_CMDLINE_MAX                  |
+ *   +------+-----+--------------------------------------------------------+
+ *   | kernel, initrd, command line: in that order, each at its offset,    |
+ *   | zero padding between                                                |
+ *   +---------------------------------------------------------------------+
+ *
+ * Why aligned: loaders place a module page-aligned (QEMU does), and the
+ * wedge hands the initrd to the guest where it lies (Linux: boot_params
+ * ramdisk_image), which Linux wants page-aligned.  The command line comes
+ * before the loader's own (-append): the wedge's options (wedge.NAME=)
+ * may be in either, and the guest sees the packed words first.
+ * ====================================================================== */
+
+#define AB_PACK_MAGIC "AFTRPACK"   /* 8 bytes, no NUL */
+#define AB_PACK_MAGIC_LEN 8u
+#define AB_PACK_VERSION 1u
+#define AB_PACK_ALIGN 4096u
+#define AB_PACK_CMDLINE_MAX 2048u  /* with its NUL (Linux x86: COMMAND_LINE_SIZE) */
+
+struct ab_pack_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	uint64_t kernel_offset;
+	uint64_t kernel_size;
+	uint64_t initrd_offset;
+	uint64_t initrd_size;
+	uint64_t cmdline_offset;
+	uint64_t cmdline_size;
+};
+_Static_assert(sizeof(struct ab_pack_header) == 64, "ab_pack_header is 64 bytes");
+
 #endif /* AFTERBURN_ABI_H */

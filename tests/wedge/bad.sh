@@ -2,8 +2,9 @@
 # wedge-bad-records, wedge-bad-input: the wedge refuses what it cannot
 # trust, before the guest runs a single instruction: each crafted bad
 # record is reported with the site's address, kind and length and the
-# reason; a missing guest, a module that is not an ELF file and an unknown
-# backend or option each get one clear message.  Every case must end with
+# reason; a missing guest, a module that is not an ELF file, an unknown
+# backend or option, a bad option value and a malformed packed image each
+# get one clear message.  Every case must end with
 # "wedge: PANIC", QEMU exit status 5 (the wedge's panic code) and no line
 # from the guest.
 #
@@ -58,6 +59,19 @@ input)
 	objcopy -R .notes "$GUEST_ELF" "$T/no-notes.elf"
 	expect_panic no-notes "$T/no-notes.elf" "" \
 		'PANIC: guest: no PT_NOTE segment|PANIC: the guest has no site records'
+	expect_panic bad-entry "$GUEST_ELF" "wedge.entry=sideways" \
+		'PANIC: wedge.entry=sideways: want physical or virtual'
+	expect_panic bad-low-alias "$GUEST_ELF" "wedge.low_alias=never" \
+		'PANIC: wedge.low_alias=never: want auto or always'
+	# Packed images (afterburn pack, abi.h struct ab_pack_header) made bad.
+	"$AFTERBURN" pack --kernel "$GUEST_ELF" -o "$T/good.img"
+	python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[8] = 2
+open(sys.argv[2], "wb").write(d)' "$T/good.img" "$T/version.img"
+	expect_panic pack-version "$T/version.img" "" \
+		'PANIC: packed image: version 2, this wedge reads version 1'
+	head -c 8192 "$T/good.img" >"$T/short.img"
+	expect_panic pack-short "$T/short.img" "" \
+		'PANIC: packed image: the kernel \(0x1000\+0x[0-9a-f]+\) lies outside the module \(0x2000 bytes\)'
 	;;
 *) die "usage: bad.sh records|input" ;;
 esac

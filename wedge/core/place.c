@@ -17,7 +17,9 @@
  * "before" is needed where the instruction does not fall through (iret,
  * sysret, ljmp ...) or where the backend must act first (an exit port, a
  * new %cr3).  A call pushes on the current stack: the backend assumes a
- * usable stack at every site, as an interrupt would.
+ * usable stack at every site, as an interrupt would.  Where there is none
+ * (site->user_stack), wedge_site_jmp puts a `jmp rel32` in the same place
+ * and the thunk jumps back to the byte after it.
  */
 #include "afterburn/abi.h"
 #include "wedge/insn.h"
@@ -35,13 +37,18 @@ enum wedge_call_at wedge_call_placement(const struct wedge_site *s)
 	}
 }
 
-static int put_call(const struct wedge_site *s, uint8_t *out, unsigned at, uint64_t target)
+#define CALL_REL32 0xe8
+#define JMP_REL32 0xe9
+
+/* call or jmp rel32 to target at out[at]. */
+static int put_rel(const struct wedge_site *s, uint8_t *out, unsigned at, uint8_t op,
+		   uint64_t target)
 {
 	int64_t rel = (int64_t)(target - (s->addr + at + 5));
 	if (rel != (int32_t)rel)
 		return -1;
 	uint32_t r = (uint32_t)rel;
-	out[at] = 0xe8;
+	out[at] = op;
 	for (unsigned i = 0; i < 4; i++)
 		out[at + 1 + i] = (uint8_t)(r >> (8 * i));
 	return 0;
@@ -72,8 +79,9 @@ static int move_insn(const struct wedge_site *s, uint8_t *out, unsigned shift)
 	return 0;
 }
 
-unsigned wedge_site_call(const struct wedge_site *s, uint8_t *out, uint64_t target,
-			 enum wedge_call_at at)
+/* The three layouts above; *rel_at: where the call or jmp went. */
+static unsigned place(const struct wedge_site *s, uint8_t *out, uint8_t op, uint64_t target,
+		      enum wedge_call_at at, unsigned *rel_at)
 {
 	unsigned end = s->insn_off + s->insn_len;
 
@@ -81,17 +89,36 @@ unsigned wedge_site_call(const struct wedge_site *s, uint8_t *out, uint64_t targ
 		if (s->len - end < 5)
 			return 0;
 		copy(out, s->bytes, end);
-		return put_call(s, out, end, target) ? 0 : end + 5;
+		*rel_at = end;
+		return put_rel(s, out, end, op, target) ? 0 : end + 5;
 	}
 	if (s->insn_off >= 5) {
 		wedge_fill_nops(out, s->insn_off - 5);
 		copy(out + s->insn_off, s->bytes + s->insn_off, s->insn_len);
-		return put_call(s, out, s->insn_off - 5, target) ? 0 : end;
+		*rel_at = s->insn_off - 5;
+		return put_rel(s, out, *rel_at, op, target) ? 0 : end;
 	}
 	if (s->len - end < 5)
 		return 0;
 	wedge_fill_nops(out, s->insn_off);
-	if (put_call(s, out, s->insn_off, target) || move_insn(s, out, 5))
+	*rel_at = s->insn_off;
+	if (put_rel(s, out, s->insn_off, op, target) || move_insn(s, out, 5))
 		return 0;
 	return end + 5;
+}
+
+unsigned wedge_site_call(const struct wedge_site *s, uint8_t *out, uint64_t target,
+			 enum wedge_call_at at)
+{
+	unsigned rel_at;
+	return place(s, out, CALL_REL32, target, at, &rel_at);
+}
+
+unsigned wedge_site_jmp(const struct wedge_site *s, uint8_t *out, uint64_t target,
+			enum wedge_call_at at, uint64_t *resume)
+{
+	unsigned rel_at, n = place(s, out, JMP_REL32, target, at, &rel_at);
+	if (n)
+		*resume = s->addr + rel_at + 5;
+	return n;
 }

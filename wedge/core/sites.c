@@ -19,6 +19,7 @@ static const char *const error_names[WEDGE_SITE_ERROR_COUNT] = {
 	[WEDGE_SITE_BAD_PADDING] = "padding is not NOPs",
 	[WEDGE_SITE_OVERLAP] = "overlaps another site",
 	[WEDGE_SITE_BAD_NOTE] = "malformed site note",
+	[WEDGE_SITE_USER_STACK] = "runs on the user's stack, where the backend would push",
 };
 
 const char *wedge_site_error_name(enum wedge_site_error e)

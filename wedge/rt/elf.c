@@ -1,8 +1,10 @@
 /*
  * Loading the guest: an x86-64 ELF executable linked like Linux (virtual =
- * physical + 0xffffffff80000000), handed to the wedge as a module.  Every
- * field is checked against the module's size before use; anything the
- * wedge cannot load exactly is refused with what and where.
+ * physical + 0xffffffff80000000), handed to the wedge as a module or inside
+ * a packed image.  Every field is checked against the file's size before
+ * use; anything the wedge cannot load exactly is refused with what and
+ * where, and so is a segment that would land on the wedge, on the
+ * modules (they are read after loading) or on the initrd.
  */
 #include "wedge/rt.h"
 #include "wedge/guest.h"
@@ -57,9 +59,11 @@ static void add_range(struct wedge_range *r, size_t *n, size_t max, uint64_t sta
 	(*n)++;
 }
 
-static void load_segment(const uint8_t *file, uint64_t size, unsigned i,
-			 const struct elf64_phdr *ph, struct wedge_guest *g)
+static void load_segment(const struct wedge_boot *b, unsigned i, const struct elf64_phdr *ph,
+			 struct wedge_guest *g)
 {
+	const uint8_t *file = b->kernel;
+	uint64_t size = b->kernel_size;
 	if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset)
 		wedge_panic("guest: segment %u: file range %#lx+%#lx outside the file (%#lx bytes)", i,
 			    ph->offset, ph->filesz, size);
@@ -73,9 +77,12 @@ static void load_segment(const uint8_t *file, uint64_t size, unsigned i,
 	if (overlaps(ph->paddr, ph->memsz, WEDGE_PHYS, WEDGE_SIZE))
 		wedge_panic("guest: segment %u: physical %#lx+%#lx overlaps the wedge at %#llx", i,
 			    ph->paddr, ph->memsz, (unsigned long long)WEDGE_PHYS);
-	if (overlaps(ph->paddr, ph->memsz, (uint64_t)(uintptr_t)file, size))
+	if (overlaps(ph->paddr, ph->memsz, (uint64_t)(uintptr_t)b->module, b->module_size))
 		wedge_panic("guest: segment %u: physical %#lx+%#lx overlaps the module itself at "
-			    "%p; give the machine more memory", i, ph->paddr, ph->memsz, file);
+			    "%p; give the machine more memory", i, ph->paddr, ph->memsz, b->module);
+	if (b->initrd_size && overlaps(ph->paddr, ph->memsz, b->initrd_pa, b->initrd_size))
+		wedge_panic("guest: segment %u: physical %#lx+%#lx overlaps the initrd at %#lx",
+			    i, ph->paddr, ph->memsz, b->initrd_pa);
 	uint8_t *to = (uint8_t *)(uintptr_t)ph->paddr; /* identity-mapped */
 	wedge_memcpy(to, file + ph->offset, ph->filesz);
 	wedge_memset(to + ph->filesz, 0, ph->memsz - ph->filesz);
@@ -86,15 +93,23 @@ static void load_segment(const uint8_t *file, uint64_t size, unsigned i,
 			  "executable");
 }
 
-void wedge_load_guest(const uint8_t *file, uint64_t size, struct wedge_guest *g)
+static int in_text(const struct wedge_guest *g, uint64_t va)
 {
-	const struct elf64_ehdr *eh = (const void *)file;
-	check_header(eh, size);
+	for (size_t i = 0; i < g->ntext; i++)
+		if (va >= g->text[i].start && va < g->text[i].end)
+			return 1;
+	return 0;
+}
+
+void wedge_load_guest(const struct wedge_boot *b, struct wedge_guest *g)
+{
+	const struct elf64_ehdr *eh = (const void *)b->kernel;
+	check_header(eh, b->kernel_size);
 	*g = (struct wedge_guest){ 0 };
-	const struct elf64_phdr *ph = (const void *)(file + eh->phoff);
+	const struct elf64_phdr *ph = (const void *)(b->kernel + eh->phoff);
 	for (unsigned i = 0; i < eh->phnum; i++)
 		if (ph[i].type == PT_LOAD && ph[i].memsz)
-			load_segment(file, size, i, &ph[i], g);
+			load_segment(b, i, &ph[i], g);
 	if (!g->ntext)
 		wedge_panic("guest: no executable segment");
 	/* Notes are read where they were loaded: they must lie in a loaded segment. */
@@ -105,5 +120,9 @@ void wedge_load_guest(const uint8_t *file, uint64_t size, struct wedge_guest *g)
 	if (!g->nnotes)
 		wedge_panic("guest: no PT_NOTE segment, so no site records (was it built "
 			    "through the afterburner?)");
-	g->entry = eh->entry < WEDGE_KERNEL_MAP ? eh->entry + WEDGE_KERNEL_MAP : eh->entry;
+	/* Linux's e_entry is startup_64's physical address; accept a virtual one too. */
+	g->entry_phys = eh->entry >= WEDGE_KERNEL_MAP ? eh->entry - WEDGE_KERNEL_MAP : eh->entry;
+	g->entry = g->entry_phys + WEDGE_KERNEL_MAP;
+	if (!in_text(g, g->entry))
+		wedge_panic("guest: the entry %#lx is not in an executable segment", eh->entry);
 }

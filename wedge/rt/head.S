@@ -11,7 +11,8 @@
  *   boot_pml4[511] -> boot_pdpt_high [510] -> boot_pd_1g   0xffffffff80000000 -> 0
  *                                    [511] -> wedge_pd_high [511] -> wedge_pt  (WEDGE_HOME)
  *
- *   wedge_pt[i] -> WEDGE_PHYS + i * 4 KiB for i < 511; [511] is the window.
+ *   wedge_pt[i] -> WEDGE_PHYS + i * 4 KiB for i < 509; [509..511] are the
+ *   windows through which paging.c reads the guest's tables (WEDGE_WINDOWS).
  *   spare_pdpt_low [1] / spare_pdpt_high [511]: linked into a guest's
  *   tables that lack that level (paging.c).
  */
@@ -145,11 +146,11 @@ spare_pdpt_high:
 	.quad PA(wedge_pd_high) + PTE_PW
 wedge_pt:
 	.set i, 0
-	.rept 511
+	.rept 512 - 3
 	.quad WEDGE_PHYS + (i << 12) + PTE_PW
 	.set i, i + 1
 	.endr
-	.quad 0                       /* the window */
+	.fill 3, 8, 0                 /* the windows, one per guest table level */
 
 	.section .bss.stack, "aw", @nobits
 	.balign 16

@@ -80,8 +80,13 @@ void wedge_options_check(const char *const *known)
 			size_t n = wedge_strlen(*k);
 			ok = starts_with(options[i], *k) && (options[i][n] == '=' || !options[i][n]);
 		}
-		if (!ok)
-			wedge_panic("unknown option wedge.%s (known: backend, exit_port)", options[i]);
+		if (!ok) {
+			wedge_printf("wedge: options:");
+			for (const char *const *k = known; *k; k++)
+				wedge_printf(" wedge.%s", *k);
+			wedge_printf("\n");
+			wedge_panic("unknown option wedge.%s", options[i]);
+		}
 	}
 	parse_exit_port();
 }

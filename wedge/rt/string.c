@@ -60,3 +60,10 @@ size_t wedge_strlen(const char *s)
 		n++;
 	return n;
 }
+
+int wedge_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}

@@ -90,6 +90,48 @@ unsigned wedge_emit_ret(uint8_t *p)
 	return 1;
 }
 
+/*
+ * ++*counter for a thunk that must not touch the stack (rt.h): %rax parks
+ * in the site's own scratch word, mov and lea leave every flag alone.
+ *
+ *   48 89 05 <rel32>     mov  %rax, scratch(%rip)
+ *   48 8b 05 <rel32>     mov  counter(%rip), %rax
+ *   48 8d 40 01          lea  1(%rax), %rax
+ *   48 89 05 <rel32>     mov  %rax, counter(%rip)
+ *   48 8b 05 <rel32>     mov  scratch(%rip), %rax
+ */
+unsigned wedge_emit_count_nostack(uint8_t *p, uint64_t *counter, uint64_t *scratch)
+{
+	static const uint8_t code[32] = { 0x48, 0x89, 0x05, 0, 0, 0, 0, 0x48, 0x8b, 0x05, 0, 0,
+					  0, 0, 0x48, 0x8d, 0x40, 0x01, 0x48, 0x89, 0x05, 0, 0, 0,
+					  0, 0x48, 0x8b, 0x05, 0, 0, 0, 0 };
+	wedge_memcpy(p, code, sizeof(code));
+	put32(p + 3, rel32(p + 7, scratch));
+	put32(p + 10, rel32(p + 14, counter));
+	put32(p + 21, rel32(p + 25, counter));
+	put32(p + 28, rel32(p + 32, scratch));
+	return sizeof(code);
+}
+
+/*   e9 <rel32>           jmp target   (into the guest: the way back from the thunk) */
+unsigned wedge_emit_jmp(uint8_t *p, uint64_t target)
+{
+	int64_t rel = (int64_t)(target - ((uint64_t)(uintptr_t)p + 5));
+	if (rel != (int32_t)rel)
+		return 0;
+	p[0] = 0xe9;
+	put32(p + 1, (uint32_t)rel);
+	return 5;
+}
+
+/* The hooked site being served: nested entries (an NMI's) restore the outer one. */
+static const struct wedge_regs *serving;
+
+const struct wedge_regs *wedge_hook_regs(void)
+{
+	return serving;
+}
+
 void wedge_dispatch(struct wedge_regs *regs);
 
 void wedge_dispatch(struct wedge_regs *regs)
@@ -97,5 +139,8 @@ void wedge_dispatch(struct wedge_regs *regs)
 	if (regs->hook >= nhooks)
 		wedge_panic("entry with hook %lu of %u (thunk return %#lx)", regs->hook, nhooks,
 			    regs->thunk_ret);
+	const struct wedge_regs *outer = serving;
+	serving = regs;
 	hooks[regs->hook].fn(regs, hooks[regs->hook].arg);
+	serving = outer;
 }

@@ -9,6 +9,7 @@
 #ifndef WEDGE_BACKEND_H
 #define WEDGE_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,12 @@ struct wedge_site {
 	unsigned kind;       /* enum ab_kind */
 	unsigned flags;      /* AB_F_* */
 	uint64_t record;     /* guest virtual address of the record */
+	/*
+	 * Runs on the user's stack (core/stack.c: the syscall entry before the
+	 * kernel switches stacks, the way out to sysret): a backend must not
+	 * push there, so a `call` into the wedge is out.
+	 */
+	bool user_stack;
 };
 
 struct wedge_backend {

@@ -10,12 +10,15 @@
  *   WEDGE_LOW  = 0x7fe00000         the wedge (4 KiB pages)    "low alias"
  *   0xffffffff80000000 .. +1 GiB    physical 0 .. 1 GiB        wedge tables only
  *   WEDGE_HOME = 0xffffffffffe00000 the wedge (4 KiB pages)    link address
- *   WEDGE_WINDOW (last page)        any physical page, briefly the page-table editor
+ *   WEDGE_WINDOW (last 3 pages)     guest page tables, one window per level
  *
  * Why two addresses: a `call rel32` in a site reaches the wedge at HOME
  * from the kernel's link address; the same bytes run at the kernel's
  * physical alias (early boot code, a loader's trampolines) land at
- * HOME - 0xffffffff80000000 = WEDGE_LOW, so the wedge is there too.
+ * HOME - 0xffffffff80000000 = WEDGE_LOW, so the wedge is there too.  HOME
+ * is linked into every table loaded through a hooked %cr3 load; LOW only
+ * into tables loaded by code that runs at the physical alias (rt/paging.c:
+ * LOW is in the user half, where Linux's mm must never meet the wedge).
  */
 #ifndef WEDGE_RT_H
 #define WEDGE_RT_H
@@ -29,7 +32,14 @@
 #define WEDGE_HOME 0xffffffffffe00000ull
 #define WEDGE_LOW (WEDGE_HOME - WEDGE_KERNEL_MAP)
 #define WEDGE_SIZE 0x200000ull
-#define WEDGE_WINDOW (WEDGE_HOME + WEDGE_SIZE - 0x1000)
+#define WEDGE_WINDOWS 3
+#define WEDGE_WINDOW (WEDGE_HOME + WEDGE_SIZE - WEDGE_WINDOWS * 0x1000ull)
+
+/* Is addr inside the wedge's low alias (so its caller runs at the physical alias)? */
+static inline bool wedge_at_low(uint64_t addr)
+{
+	return addr - WEDGE_LOW < WEDGE_SIZE;
+}
 
 /*
  * The guest's registers at a hooked site, as the entry stub (rt/entry.S)
@@ -68,6 +78,20 @@ unsigned wedge_emit_hook(uint8_t *p, wedge_hook_fn *fn, void *arg); /* all saved
 unsigned wedge_emit_ret(uint8_t *p);
 
 /*
+ * For a thunk entered by `jmp` from a site where the stack must not be
+ * touched (wedge_site_jmp, core/stack.c): ++*counter with neither the stack
+ * nor a flag, the guest's %rax parked in *scratch meanwhile (one scratch
+ * per site: the site must not run again, from an interrupt or NMI, before
+ * the thunk is done); and the `jmp` back.  wedge_emit_jmp returns 0 when
+ * target is out of rel32 reach.
+ */
+unsigned wedge_emit_count_nostack(uint8_t *p, uint64_t *counter, uint64_t *scratch);
+unsigned wedge_emit_jmp(uint8_t *p, uint64_t target);
+
+/* The registers of the hooked site being served now, or NULL outside a hook. */
+const struct wedge_regs *wedge_hook_regs(void);
+
+/*
  * A mov to %cr3 must be hooked (before it runs) by every backend that
  * calls into the wedge: wedge_hook_cr3 keeps the wedge mapped in the new
  * tables.  wedge_site_loads_cr3 says whether insn is one and gives the
@@ -78,8 +102,15 @@ void wedge_hook_cr3(struct wedge_regs *regs, void *gpr);
 
 /* ---- Paging --------------------------------------------------------- */
 
-/* Map the wedge (both addresses) into the tables at cr3, before they load. */
+/*
+ * Map the wedge into the tables at cr3, before they load: at WEDGE_HOME,
+ * and at WEDGE_LOW too when the hooked site being served runs at the
+ * physical alias (its return address is in the low alias) or with
+ * wedge.low_alias=always.  Cheap when the tables already have the wedge.
+ */
 void wedge_map_into(uint64_t cr3);
+/* wedge.low_alias= (NULL or "auto": as above; "always": every table). */
+void wedge_paging_configure(const char *low_alias);
 
 /* ---- Console, options, exit ------------------------------------------ */
 
@@ -95,5 +126,6 @@ uint16_t wedge_exit_port(void);
 void *wedge_memcpy(void *dst, const void *src, size_t n);
 void *wedge_memset(void *dst, int c, size_t n);
 size_t wedge_strlen(const char *s);
+int wedge_strcmp(const char *a, const char *b);
 
 #endif

@@ -36,6 +36,7 @@ enum wedge_site_error {
 	WEDGE_SITE_BAD_PADDING,    /* padding is not NOPs */
 	WEDGE_SITE_OVERLAP,        /* overlaps (or repeats) another site */
 	WEDGE_SITE_BAD_NOTE,       /* malformed note or table */
+	WEDGE_SITE_USER_STACK,     /* the backend needs a stack, the site runs on the user's */
 	WEDGE_SITE_ERROR_COUNT
 };
 
@@ -80,6 +81,21 @@ enum wedge_call_at { WEDGE_CALL_AFTER, WEDGE_CALL_BEFORE };
 enum wedge_call_at wedge_call_placement(const struct wedge_site *site);
 unsigned wedge_site_call(const struct wedge_site *site, uint8_t *out, uint64_t target,
 			 enum wedge_call_at at);
+/*
+ * The same layouts with a `jmp rel32` instead of the call, for a thunk
+ * that must not push (a site on the user's stack): *resume is the guest
+ * address right after the jmp, where the thunk must jump back.
+ */
+unsigned wedge_site_jmp(const struct wedge_site *site, uint8_t *out, uint64_t target,
+			enum wedge_call_at at, uint64_t *resume);
+
+/*
+ * Mark the sites that run on the user's stack (site->user_stack), in sites
+ * sorted by address (wedge_sites_check_overlap sorts them), reading the
+ * code around them in img.  Returns how many (core/stack.c).
+ */
+size_t wedge_sites_mark_user_stack(const struct wedge_image *img, struct wedge_site *sites,
+				   size_t n);
 
 /* Fill out[0..n) with the fewest NOPs (the recommended multi-byte forms). */
 void wedge_fill_nops(uint8_t *out, unsigned n);

@@ -1,7 +1,8 @@
 /*
  * wedge-dev-fuzz [ITERATIONS [SEED]]: random port accesses across the
- * whole PC set (biased toward the claimed ports), interleaved with what
- * the host side does (RX bytes, IRQ lines, INTA, ticks, clock jumps), with
+ * whole PC set and an ATA disk (biased toward the claimed ports),
+ * interleaved with what the host side does (RX bytes, IRQ lines, INTA,
+ * ticks, clock jumps, disk completions), with
  * the models' invariants checked after every step.  Deterministic for a
  * seed; built with ASan and UBSan, so any bad access or overflow aborts.
  */
@@ -24,6 +25,7 @@ static uint64_t rnd(void)
 /* How much of the models the run reached, so a dull run shows. */
 static struct {
 	unsigned long acks, rx_bytes, next_checked, int_rises;
+	unsigned long disk_requests, disk_pending, disk_errors;
 } seen;
 
 static struct {
@@ -50,8 +52,57 @@ static void h_notify(void *ctx, bool level)
 	seen.int_rises += level;
 }
 
+/*
+ * The disk's host: every transfer answers DONE, PENDING or EIO at random
+ * and is checked against what the model promised (whole sectors in its
+ * buffer, inside the disk, one request at a time).  No data is kept.
+ */
+#define DISK_SECTORS ((1ull << 28) + 4096)
+static struct {
+	bool outstanding;
+	unsigned bad;
+} disk;
+
+static int disk_request(struct wedge_ata *a, uint64_t lba, unsigned count, const void *buf)
+{
+	bool flush = buf == NULL;
+	if (disk.outstanding || (!flush && (buf != a->buf || count < 1 || count > WEDGE_ATA_MAX_MULTI ||
+					    lba >= DISK_SECTORS || count > DISK_SECTORS - lba)))
+		disk.bad++;
+	seen.disk_requests++;
+	uint64_t r = rnd() % 8;
+	if (r == 0) {
+		seen.disk_errors++;
+		return WEDGE_ATA_EIO;
+	}
+	if (r < 4) {
+		disk.outstanding = true;
+		seen.disk_pending++;
+		return WEDGE_ATA_PENDING;
+	}
+	return WEDGE_ATA_DONE;
+}
+
+static int disk_read(void *ctx, uint64_t lba, unsigned count, void *buf)
+{
+	int rc = disk_request(ctx, lba, count, buf);
+	if (rc == WEDGE_ATA_DONE)
+		memset(buf, (int)(lba & 0xff), count * WEDGE_ATA_SECTOR);
+	return rc;
+}
+
+static int disk_write(void *ctx, uint64_t lba, unsigned count, const void *buf)
+{
+	return disk_request(ctx, lba, count, buf);
+}
+
+static int disk_flush(void *ctx)
+{
+	return disk_request(ctx, 0, 0, NULL);
+}
+
 /* Failures per invariant, with the first iteration that broke it. */
-enum { INV_PIC, INV_PIT, INV_UART, INV_RTC, INV_BUS, INV_NEXT, INV_COUNT };
+enum { INV_PIC, INV_PIT, INV_UART, INV_RTC, INV_BUS, INV_NEXT, INV_ATA, INV_COUNT };
 static const char *const inv_names[INV_COUNT] = {
 	"pic: state in range, INT consistent with pending and notify",
 	"pit: channel state in range",
@@ -59,6 +110,7 @@ static const char *const inv_names[INV_COUNT] = {
 	"rtc: index in range, time registers valid BCD/binary",
 	"bus: unknown-access counters never go back",
 	"pit: next_irq is exact (no edge before it, one at it)",
+	"ata: phase, buffer offsets and IRQ line consistent; host asked only for valid transfers",
 };
 static unsigned long fails[INV_COUNT];
 static unsigned long first_fail[INV_COUNT];
@@ -73,6 +125,7 @@ static const uint16_t hot_ports[] = {
 	0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40, 0x41, 0x42, 0x43, 0x61,
 	0x70, 0x71, 0x80, 0x3f8, 0x3f9, 0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x3fe,
 	0x3ff, 0xcf8, 0xcf9, 0xcfa, 0xcfb, 0xcfc, 0xcfd, 0xcfe, 0xcff,
+	0x1f0, 0x1f0, 0x1f0, 0x1f1, 0x1f2, 0x1f3, 0x1f4, 0x1f5, 0x1f6, 0x1f7, 0x3f6,
 };
 #define NHOT (sizeof(hot_ports) / sizeof(hot_ports[0]))
 
@@ -82,6 +135,35 @@ static uint16_t pick_port(void)
 	if (r % 4 == 0)
 		return (uint16_t)(r >> 16);
 	return (uint16_t)(hot_ports[(r >> 8) % NHOT] + (r % 16 == 1 ? 1 : 0) - (r % 16 == 2 ? 1 : 0));
+}
+
+/* Half the writes carry what a driver writes, or the disk stays shallow. */
+static uint32_t pick_value(uint16_t port)
+{
+	static const uint8_t cmds[] = { 0x20, 0x24, 0x29, 0xc4, 0x30, 0x34, 0x39, 0xc5,
+					0xec, 0xe7, 0xea, 0xef, 0xc6, 0x40, 0x91, 0x90 };
+	uint64_t r = rnd();
+	if (r % 2)
+		return (uint32_t)rnd();
+	switch (port) {
+	case 0x1f7: return cmds[(r >> 8) % 16];
+	case 0x1f6: return (r >> 8) % 2 ? 0xe0 : 0xa0;
+	case 0x3f6: return (uint32_t)(r >> 8) & ~4u; /* SRST only from the other half */
+	default: return (uint32_t)(r >> 8);
+	}
+}
+
+/* A driver's rep insw/outsw of one sector, in the direction DRQ asks. */
+static void data_burst(struct wedge_devices *d)
+{
+	unsigned size = rnd() % 2 ? 2 : 4;
+	bool out = d->ata.phase == WEDGE_ATA_DATA_OUT;
+	for (unsigned i = 0; i < WEDGE_ATA_SECTOR / size; i++) {
+		if (out)
+			wedge_pio_out(&d->bus, 0x1f0, size, (uint32_t)rnd());
+		else
+			wedge_pio_in(&d->bus, 0x1f0, size);
+	}
 }
 
 static unsigned pick_size(void)
@@ -154,6 +236,19 @@ static bool rtc_ok(struct wedge_devices *d)
 	return ok;
 }
 
+static bool ata_ok(const struct wedge_ata *a)
+{
+	bool data = a->phase == WEDGE_ATA_DATA_IN || a->phase == WEDGE_ATA_DATA_OUT;
+	bool busy = a->phase == WEDGE_ATA_HOST || a->phase == WEDGE_ATA_RESET;
+	bool level = a->intrq && !(a->devctl & 0x02) && !(a->device & 0x10);
+	if (a->phase > WEDGE_ATA_RESET || a->outstanding != disk.outstanding || disk.bad ||
+	    (a->outstanding && !busy) || (a->phase == WEDGE_ATA_HOST && !a->outstanding) ||
+	    a->irq_level != level || a->multi > WEDGE_ATA_MAX_MULTI || (a->multi & (a->multi - 1)))
+		return false;
+	return !data || (a->pos % 2 == 0 && a->pos < a->block_end && a->block_end <= a->chunk_end &&
+			 a->chunk_end <= sizeof(a->buf) && a->block >= 1 && a->block <= WEDGE_ATA_MAX_MULTI);
+}
+
 /* next_irq must name the exact first ns of the next IRQ0 edge. */
 static bool next_ok(struct wedge_devices *d)
 {
@@ -190,6 +285,15 @@ static void host_step(struct wedge_devices *d)
 	case 4: host.mono_ns += (r >> 8) % 1000000000ull; break;
 	case 5: host.wall_s = (r >> 8) % 2 ? host.wall_s + 1 : (r >> 20); break;
 	case 6: wedge_uart_flush(&d->com1); break;
+	case 7:
+	case 8:
+		if (disk.outstanding) {
+			disk.outstanding = false;
+			wedge_ata_complete(&d->ata, r % 5 == 0 ? WEDGE_ATA_EIO : WEDGE_ATA_DONE);
+		} else if (r % 64 == 7) {
+			wedge_ata_complete(&d->ata, WEDGE_ATA_DONE); /* stray: ignored */
+		}
+		break;
 	default: host.mono_ns += (r >> 8) % 100000; break;
 	}
 }
@@ -203,8 +307,10 @@ int main(int argc, char **argv)
 	struct wedge_dev_host h = { .console_flush = h_flush, .monotonic_ns = h_mono,
 				    .wall_clock = h_wall, .irq_notify = h_notify };
 	host.wall_s = 1700000000;
-	if (wedge_devices_init(&d, &h)) {
-		printf("FAIL: wedge_devices_init\n");
+	struct wedge_ata_host disk_host = { .ctx = &d.ata, .sectors = DISK_SECTORS, .read = disk_read,
+					    .write = disk_write, .flush = disk_flush };
+	if (wedge_devices_init(&d, &h) || wedge_devices_add_disk(&d, &disk_host)) {
+		printf("FAIL: wedge_devices_init, wedge_devices_add_disk\n");
 		return 1;
 	}
 	uint64_t uin = 0, uout = 0;
@@ -212,15 +318,18 @@ int main(int argc, char **argv)
 		uint16_t port = pick_port();
 		unsigned size = pick_size();
 		if (rnd() & 1)
-			wedge_pio_out(&d.bus, port, size, (uint32_t)rnd());
+			wedge_pio_out(&d.bus, port, size, pick_value(port));
 		else
 			wedge_pio_in(&d.bus, port, size);
+		if (rnd() % 16 == 0)
+			data_burst(&d);
 		if (rnd() % 4 == 0)
 			host_step(&d);
 		check(INV_PIC, pic_ok(&d), i);
 		check(INV_PIT, pit_ok(&d), i);
 		check(INV_UART, uart_ok(&d.com1), i);
 		check(INV_BUS, d.bus.unknown_in >= uin && d.bus.unknown_out >= uout, i);
+		check(INV_ATA, ata_ok(&d.ata), i);
 		uin = d.bus.unknown_in;
 		uout = d.bus.unknown_out;
 		if (i % 64 == 0)
@@ -240,6 +349,9 @@ int main(int argc, char **argv)
 	       host.flushed, (unsigned long long)d.bus.unknown_in, (unsigned long long)d.bus.unknown_out);
 	printf("reached: %lu INT rises, %lu INTA, %lu RX bytes, %lu next_irq checks\n", seen.int_rises,
 	       seen.acks, seen.rx_bytes, seen.next_checked);
+	printf("disk: %llu commands, %lu host requests (%lu pending, %lu failed), %llu ignored, %llu stray\n",
+	       (unsigned long long)d.ata.commands, seen.disk_requests, seen.disk_pending, seen.disk_errors,
+	       (unsigned long long)d.ata.ignored, (unsigned long long)d.ata.stray_completions);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -81,7 +81,7 @@ static const struct {
 } suites[] = {
 	{ "bus", suite_bus }, { "pic", suite_pic }, { "pit", suite_pit },
 	{ "uart", suite_uart }, { "rtc", suite_rtc }, { "pci", suite_pci },
-	{ "ports", suite_ports }, { "set", suite_set },
+	{ "ports", suite_ports }, { "set", suite_set }, { "ata", suite_ata },
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 

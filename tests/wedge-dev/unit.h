@@ -45,5 +45,6 @@ void suite_rtc(void);
 void suite_pci(void);
 void suite_ports(void);
 void suite_set(void);
+void suite_ata(void);
 
 #endif

@@ -36,3 +36,11 @@ uint64_t wedge_devices_tick(struct wedge_devices *d, uint64_t now_ns)
 		wedge_pic_pulse(&d->pic, 0);
 	return wedge_pit_next_irq(&d->pit, now_ns);
 }
+
+/* Optional: callers without a disk never touch d->ata. */
+int wedge_devices_add_disk(struct wedge_devices *d, const struct wedge_ata_host *host)
+{
+	wedge_ata_init(&d->ata, 0x1f0, 0x3f6, host);
+	wedge_ata_connect_irq(&d->ata, wedge_pic_line, &d->pic, 14);
+	return wedge_ata_attach(&d->ata, &d->bus);
+}

@@ -197,6 +197,77 @@ struct wedge_pci {
 
 void wedge_pci_init(struct wedge_pci *pci);
 
+/* ---- ATA/IDE disk: 0x1f0-0x1f7, 0x3f6, IRQ14 (one master, PIO) ------- */
+
+#define WEDGE_ATA_SECTOR 512u
+/* Sectors per READ/WRITE MULTIPLE block, and the most one host transfer moves. */
+#define WEDGE_ATA_MAX_MULTI 16u
+#define WEDGE_ATA_MAX_SECTORS ((1ull << 48) - 1)
+
+/* What a host transfer returns; wedge_ata_complete takes DONE or an error. */
+#define WEDGE_ATA_DONE 0
+#define WEDGE_ATA_PENDING 1
+#define WEDGE_ATA_EIO (-1)
+
+/*
+ * The backing store, the host's business.  read and write move `count`
+ * (1..WEDGE_ATA_MAX_MULTI) whole sectors between the disk and `buf`, the
+ * model's sector buffer, and return DONE, PENDING or an error (any other
+ * value).  PENDING lends `buf` to the host until it calls
+ * wedge_ata_complete -- later, never from inside the callback -- and the
+ * drive shows BSY meanwhile; at most one transfer is outstanding.  A NULL
+ * read fails every read, a NULL write makes the disk read-only, a NULL
+ * flush has nothing to flush.
+ */
+struct wedge_ata_host {
+	void *ctx;
+	uint64_t sectors;              /* capacity; cut to WEDGE_ATA_MAX_SECTORS */
+	bool read_only;                /* writes fail as on write-protected media */
+	const char *model, *serial;    /* IDENTIFY strings (40, 20 chars); NULL: defaults */
+	int (*read)(void *ctx, uint64_t lba, unsigned count, void *buf);
+	int (*write)(void *ctx, uint64_t lba, unsigned count, const void *buf);
+	int (*flush)(void *ctx);
+};
+
+enum wedge_ata_phase {
+	WEDGE_ATA_IDLE,                /* DRDY: waiting for a command */
+	WEDGE_ATA_DATA_IN,             /* DRQ: the guest reads a block */
+	WEDGE_ATA_DATA_OUT,            /* DRQ: the guest writes a block */
+	WEDGE_ATA_HOST,                /* BSY: a host transfer is outstanding */
+	WEDGE_ATA_RESET,               /* BSY: SRST, or a reset waiting for the host */
+};
+
+struct wedge_ata {
+	struct wedge_pio_dev dev[2];   /* command block (8 ports), control block (1) */
+	struct wedge_ata_host host;
+	char model[40], serial[20];    /* space padded */
+	uint8_t tf[6], hob[6];         /* [1..5] features, count, LBA 7:0, 15:8, 23:16; hob: previous */
+	uint8_t error, device, devctl;
+	uint8_t multi;                 /* SET MULTIPLE MODE block, 0: off */
+	uint8_t heads, spt;            /* CHS translation (INITIALIZE DEVICE PARAMETERS) */
+	bool write_cache, look_ahead;
+	uint8_t phase, op;             /* enum wedge_ata_phase; the outstanding transfer */
+	bool failed, intrq, irq_level, outstanding, ext;
+	uint64_t lba;                  /* next sector to move to or from the host */
+	uint32_t remaining;            /* sectors of the command not moved yet */
+	uint32_t chunk, block;         /* sectors in buf; sectors per DRQ block */
+	uint32_t pos, block_end, chunk_end; /* byte offsets in buf */
+	uint64_t commands, host_requests, ignored, stray_completions;
+	wedge_irq_fn *irq;
+	void *irq_ctx;
+	unsigned irq_num;
+	uint8_t buf[WEDGE_ATA_SECTOR * WEDGE_ATA_MAX_MULTI];
+};
+
+/* Power-on state: signature, multiple mode 16, write cache on; host is copied. */
+void wedge_ata_init(struct wedge_ata *ata, uint16_t cmd_base, uint16_t ctl_port,
+		    const struct wedge_ata_host *host);
+void wedge_ata_connect_irq(struct wedge_ata *ata, wedge_irq_fn *irq, void *ctx, unsigned irq_num);
+/* Both port ranges on the bus, or neither: 0 or -1. */
+int wedge_ata_attach(struct wedge_ata *ata, struct wedge_pio_bus *bus);
+/* The outstanding transfer finished: WEDGE_ATA_DONE or an error. */
+void wedge_ata_complete(struct wedge_ata *ata, int result);
+
 /* ---- The standard PC set ---------------------------------------------- */
 
 /* What the host side (a backend) gives the devices; any may be NULL. */
@@ -218,11 +289,14 @@ struct wedge_devices {
 	struct wedge_uart com1;
 	struct wedge_rtc rtc;
 	struct wedge_pci pci;
+	struct wedge_ata ata;          /* on the bus only after wedge_devices_add_disk */
 };
 
 /* 0, or -1 if a device could not be placed on the bus. */
 int wedge_devices_init(struct wedge_devices *d, const struct wedge_dev_host *host);
 /* Deliver due PIT ticks as IRQ0 edges; returns the next deadline (ns). */
 uint64_t wedge_devices_tick(struct wedge_devices *d, uint64_t now_ns);
+/* Once: a disk on the primary ATA channel (0x1f0, 0x3f6, IRQ14); 0, or -1 (no room). */
+int wedge_devices_add_disk(struct wedge_devices *d, const struct wedge_ata_host *host);
 
 #endif

@@ -47,11 +47,12 @@ void kvm_irq_sync(void)
 	deliver_ticks(kvm_rdtsc());
 }
 
-static bool deadline_unseen(uint64_t deadline, uint64_t now)
+/* The monitor should be armed for this deadline and is not (abi.h). */
+static bool deadline_unseen(const volatile struct ab_shared *sh, uint64_t now)
 {
-	uint64_t armed = kvm.shared->armed_deadline;
+	uint64_t armed = sh->armed_deadline, deadline = sh->timer_deadline;
 	uint64_t slack = kvm_tsc_of_ns(DEADLINE_SLACK_NS) - kvm.tsc_hello;
-	if (!deadline)
+	if (!deadline || sh->timer_vector < 0 || sh->irq_vector >= 0)
 		return false;
 	return !armed || armed + slack < now || armed > deadline + slack;
 }
@@ -75,7 +76,7 @@ void kvm_irq_publish(void)
 	bool new_irq = irq >= 0 && (kvm.last_irq_vector < 0 || sh->injected != seen_injected);
 	kvm.last_irq_vector = irq;
 	seen_injected = sh->injected;
-	if (new_irq || deadline_unseen(deadline, now))
+	if (new_irq || deadline_unseen(sh, now))
 		kvm_kick();
 }
 

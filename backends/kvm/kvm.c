@@ -51,6 +51,8 @@ static void hello(void)
 	kvm.tsc_khz = call.tsc_khz;
 	kvm.tsc_hello = call.tsc_hello;
 	kvm.wallclock_sec = call.wallclock_sec;
+	kvm.disk_sectors = call.disk_sectors;
+	kvm.disk_read_only = call.flags & AB_HELLO_F_DISK_RO;
 }
 
 static void kvm_prepare(size_t nsites)
@@ -65,6 +67,7 @@ static void kvm_prepare(size_t nsites)
 	};
 	if (wedge_devices_init(&kvm.devs, &host))
 		wedge_panic("kvm: the device models do not fit on the port bus");
+	kvm_disk_init(kvm.disk_sectors, kvm.disk_read_only);
 	kvm_cpuid_init();
 	kvm_irq_init();
 	wedge_printf("wedge: kvm: TSC %lu kHz, %u CPUID rows cached, shared page at %#lx\n",
@@ -135,6 +138,11 @@ static unsigned kvm_patch(const struct wedge_site *s, uint8_t *out)
 	/* Replacement code is copied elsewhere by the guest: no rel32 there (abi.h). */
 	if (s->flags & AB_F_ALTREPL) {
 		kvm.native_altrepl++;
+		return native(s, out);
+	}
+	/* A call there would push onto the user's stack (core/stack.c). */
+	if (s->user_stack) {
+		kvm.native_user_stack++;
 		return native(s, out);
 	}
 	unsigned n = patch_by_kind(s, out);

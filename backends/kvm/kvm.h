@@ -38,11 +38,15 @@ struct kvm_state {
 	struct ab_shared *shared;
 	uint32_t mode;              /* enum ab_mode */
 	uint64_t tsc_khz, tsc_hello, wallclock_sec;
+	uint64_t disk_sectors;      /* 0: no disk */
+	bool disk_read_only;
 	struct wedge_devices devs;
 	struct wedge_vcpu vcpu;     /* the CPUID cache and CR4 */
 	int32_t last_irq_vector;    /* irq_vector as last published */
 	uint64_t native_altrepl;    /* sites left native: in a replacement section */
+	uint64_t native_user_stack; /* sites left native: on the user's stack */
 	uint64_t patched[AB_K_COUNT];
+	uint64_t disk_calls;
 };
 
 extern struct kvm_state kvm;
@@ -67,6 +71,9 @@ uint64_t kvm_wall_clock(void *ctx);
 void kvm_irq_init(void);
 void kvm_irq_sync(void);
 void kvm_irq_publish(void);
+
+/* disk.c: the ATA model's backing store, sectors = 0: no disk. */
+void kvm_disk_init(uint64_t sectors, bool read_only);
 
 /* pio.c */
 unsigned kvm_patch_pio(const struct wedge_site *s, uint8_t *out);

@@ -335,11 +335,13 @@ enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
  * and bumps wedge_seq last.
  *
  * The monitor keeps a host timer armed for the earliest future deadline
- * it knows (armed_deadline, which it publishes; 0: none).  When a
- * deadline it was armed for passes and timer_period != 0, it arms the
- * next one itself (deadline + k * period, the first in the future), so a
- * periodic PIT costs no hypercall per tick.  Its timer only wakes it: it
- * acts on the wedge's timer_deadline, never on its own estimate.
+ * it knows (armed_deadline, which it publishes; 0: none), but only while
+ * a tick could be injected and nothing else is due (timer_vector >= 0,
+ * irq_vector < 0): otherwise the guest's next device access republishes
+ * first.  When a deadline it was armed for passes and timer_period != 0,
+ * it arms the next one itself (deadline + k * period, the first in the
+ * future), so a periodic PIT costs no hypercall per tick.  Its timer only
+ * wakes it: it acts on the wedge's timer_deadline, never on its estimate.
  *
  * Whenever the guest is stopped in an exit with RFLAGS.IF=1 and no
  * interrupt shadow (KVM's ready_for_interrupt_injection), and only when
@@ -361,9 +363,10 @@ enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
  * two sides disagree) and sets acked = injected; then it delivers the
  * ticks due by now.  After the access it publishes.
  * It makes AB_HC_KICK when a publish makes irq_vector >= 0 where it was
- * -1, or when timer_deadline != 0 and the monitor's armed_deadline is 0,
- * already past, or later than timer_deadline: the monitor then re-reads
- * the page at once instead of at the next exit.
+ * -1 (or again after an injection), or when the monitor should be armed
+ * and is not: timer_deadline != 0, timer_vector >= 0, irq_vector < 0,
+ * and armed_deadline 0, already past, or later than timer_deadline.  The
+ * monitor then re-reads the page at once instead of at the next exit.
  *
  * The guest cannot be interrupted while the wedge runs (the entry stub
  * runs handlers with IF=0), so the monitor's reads at an IF=1 exit always

@@ -36,6 +36,27 @@ static void hello(struct ab_hc_hello *h)
 	h->tsc_khz = FAKE_TSC_KHZ;
 	h->tsc_hello = fake.tsc;
 	h->wallclock_sec = 1700000000;
+	h->disk_sectors = fake.disk_sectors;
+}
+
+static void disk(struct ab_hc_disk *d)
+{
+	fake.disk_calls++;
+	uint64_t bytes = (uint64_t)d->count * AB_DISK_SECTOR, at = d->lba * AB_DISK_SECTOR;
+	if (d->op == AB_DISK_FLUSH) {
+		d->ret = 0;
+		return;
+	}
+	if (d->lba + d->count > fake.disk_sectors || d->count > AB_DISK_MAX_SECTORS) {
+		d->ret = -AB_E_INVAL;
+		return;
+	}
+	void *buf = (void *)(uintptr_t)d->buf;
+	if (d->op == AB_DISK_READ)
+		memcpy(buf, fake.disk + at, bytes);
+	else
+		memcpy(fake.disk + at, buf, bytes);
+	d->ret = 0;
 }
 
 int32_t kvm_hypercall(enum ab_hc_nr nr, void *block)
@@ -44,6 +65,8 @@ int32_t kvm_hypercall(enum ab_hc_nr nr, void *block)
 		hello(block);
 	else if (nr == AB_HC_KICK)
 		fake.kicks++;
+	else if (nr == AB_HC_DISK)
+		disk(block);
 	return 0;
 }
 
@@ -168,7 +191,9 @@ void wedge_bad_site(const struct wedge_site *s, enum wedge_site_error why)
 
 void fake_reset(void)
 {
+	uint64_t sectors = fake.disk_sectors;
 	memset(&fake, 0, sizeof(fake));
+	fake.disk_sectors = sectors;
 	memset(&kvm, 0, sizeof(kvm));
 	fake.tsc = 1000000;
 	const struct wedge_backend *be = wedge_backend_find("kvm");

@@ -28,6 +28,7 @@ static const struct {
 	{ "protocol", suite_protocol },
 	{ "pio", suite_pio },
 	{ "cpuid", suite_cpuid },
+	{ "disk", suite_disk },
 };
 
 int main(int argc, char **argv)

@@ -32,6 +32,10 @@ struct fake_machine {
 	wedge_hook_fn *hook;
 	void *hook_arg;
 	bool hook_keeps_insn;
+	/* the disk behind AB_HC_DISK: set disk_sectors before fake_reset */
+	uint64_t disk_sectors;
+	uint8_t disk[64 * 512];
+	unsigned disk_calls;
 	/* wedge_panic */
 	bool panic_armed;
 	jmp_buf panic_jmp;
@@ -66,5 +70,6 @@ bool monitor_exit(struct fake_monitor *m, bool if_flag);
 void suite_protocol(void);
 void suite_pio(void);
 void suite_cpuid(void);
+void suite_disk(void);
 
 #endif

@@ -1,0 +1,152 @@
+/*
+ * --stats=json and --stats-file: the same numbers as the table, as one
+ * JSON object (docs/monitor.md lists the keys).  Histograms of KVM's
+ * binary stats appear as the sum of their buckets under "histograms".
+ */
+#include <stdlib.h>
+
+#include "mon.h"
+
+static void str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void key(FILE *f, const char *k, bool *first)
+{
+	fprintf(f, "%s", *first ? "" : ",");
+	*first = false;
+	str(f, k);
+	fputc(':', f);
+}
+
+static void u64(FILE *f, const char *k, uint64_t v, bool *first)
+{
+	key(f, k, first);
+	fprintf(f, "%llu", (unsigned long long)v);
+}
+
+static void kstats(FILE *f, const char *k, const struct mon_kstats *s, bool *first)
+{
+	key(f, k, first);
+	if (!s->ok) {
+		fprintf(f, "{\"available\":false,\"why\":");
+		str(f, s->why);
+		fputc('}', f);
+		return;
+	}
+	bool a = true, h = true;
+	fprintf(f, "{\"available\":true,\"stats\":{");
+	for (unsigned i = 0; i < s->n; i++)
+		if (!s->v[i].is_hist)
+			u64(f, s->v[i].name, s->v[i].value, &a);
+	fprintf(f, "},\"histograms\":{");
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->v[i].is_hist)
+			u64(f, s->v[i].name, s->v[i].value, &h);
+	fprintf(f, "}}");
+}
+
+static void trace(FILE *f, const struct mon_trace *t, bool *first)
+{
+	key(f, "exit_reasons", first);
+	if (!t->ok) {
+		fprintf(f, "{\"available\":false,\"why\":");
+		str(f, t->why);
+		fputc('}', f);
+		return;
+	}
+	fprintf(f, "{\"available\":true,\"source\":\"tracefs kvm:kvm_exit hist\",\"isa\":\"%s\","
+		"\"total\":%llu,\"reasons\":[", t->svm ? "svm" : "vmx",
+		(unsigned long long)t->total);
+	for (unsigned i = 0; i < t->n; i++) {
+		fprintf(f, "%s{\"code\":%llu,\"name\":", i ? "," : "",
+			(unsigned long long)t->v[i].reason);
+		str(f, mon_hw_exit_name(t->svm, t->v[i].reason));
+		fprintf(f, ",\"count\":%llu}", (unsigned long long)t->v[i].count);
+	}
+	fprintf(f, "]}");
+}
+
+static void user_exits(FILE *f, const struct mon_stats *st, bool *first)
+{
+	bool a = true;
+	key(f, "monitor_exits", first);
+	fputc('{', f);
+	for (unsigned r = 0; r < MON_EXIT_REASONS; r++)
+		if (st->exits[r])
+			u64(f, mon_kvm_exit_name(r), st->exits[r], &a);
+	if (st->exits_other)
+		u64(f, "other", st->exits_other, &a);
+	fputc('}', f);
+}
+
+static void ports(FILE *f, const struct mon_stats *st, bool *first)
+{
+	unsigned n;
+	struct mon_port_count *v = mon_stats_ports(st, &n);
+	key(f, "pio", first);
+	fputc('[', f);
+	for (unsigned i = 0; v && i < n; i++)
+		fprintf(f, "%s{\"port\":%u,\"port_hex\":\"%#x\",\"dir\":\"%s\",\"count\":%llu}",
+			i ? "," : "", v[i].port, v[i].port, v[i].out ? "out" : "in",
+			(unsigned long long)v[i].n);
+	fputc(']', f);
+	free(v);
+}
+
+static void hypercalls(FILE *f, const struct mon_stats *st, bool *first)
+{
+	bool a = true;
+	key(f, "hypercalls", first);
+	fputc('{', f);
+	for (unsigned i = 0; i < AB_HC_PORT_COUNT; i++)
+		if (st->hcalls[i])
+			u64(f, mon_hcall_name(i), st->hcalls[i], &a);
+	fputc('}', f);
+}
+
+int mon_stats_json(const struct mon_vm *vm, FILE *f)
+{
+	const struct mon_stats *st = vm->stats;
+	bool first = true;
+	fputc('{', f);
+	key(f, "mode", &first);
+	str(f, vm->cfg->mode == AB_MODE_FULL ? "full" : "previrt");
+	u64(f, "status", (uint64_t)vm->status, &first);
+	key(f, "end", &first);
+	str(f, vm->why);
+	key(f, "wall_s", &first);
+	fprintf(f, "%.6f", (double)(st->t_end - st->t_start) / 1e9);
+	key(f, "in_kvm_run_s", &first);
+	fprintf(f, "%.6f", (double)st->t_in_run / 1e9);
+	kstats(f, "kvm_vcpu", &st->kvm_vcpu, &first);
+	kstats(f, "kvm_vm", &st->kvm_vm, &first);
+	trace(f, &st->trace, &first);
+	user_exits(f, st, &first);
+	ports(f, st, &first);
+	u64(f, "pio_coalesced", st->pio_coalesced, &first);
+	hypercalls(f, st, &first);
+	u64(f, "hypercalls_failed", st->hcall_failed, &first);
+	u64(f, "injected", st->injected, &first);
+	u64(f, "window_requests", st->window_requests, &first);
+	u64(f, "bad_vectors", st->bad_vectors, &first);
+	u64(f, "halts", st->halts, &first);
+	key(f, "halted_s", &first);
+	fprintf(f, "%.6f", (double)st->halt_ns / 1e9);
+	u64(f, "mmio_reads", st->mmio_reads, &first);
+	u64(f, "mmio_writes", st->mmio_writes, &first);
+	u64(f, "console_bytes", vm->console.bytes, &first);
+	fprintf(f, "}\n");
+	return ferror(f) ? -1 : 0;
+}

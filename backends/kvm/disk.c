@@ -1,21 +1,17 @@
 /*
- * The disk under previrt: the ATA model (wedge/dev/ata.c) runs in place,
- * so the guest's driver talks to it without exits; each transfer it asks
- * for (up to WEDGE_ATA_MAX_MULTI sectors, one READ/WRITE MULTIPLE block)
- * is one synchronous AB_HC_DISK to the monitor, which reads or writes the
- * host file.  The model's sector buffer is in the wedge's memory, so the
- * monitor finds it at a fixed physical address.
+ * The disk: the ATA model (wedge/dev/ata.c) runs in place, so the guest's
+ * driver talks to it without exits; each transfer it asks for (up to
+ * WEDGE_ATA_MAX_MULTI sectors, one READ/WRITE MULTIPLE block) is one
+ * synchronous request to the monitor (AB_HC_DISK, or a ring slot under
+ * splitcore: host.c), which reads or writes the host file.  The model's
+ * sector buffer is in the wedge's memory, so the monitor finds it at a
+ * fixed physical address.
  */
 #include "kvm.h"
 
-static int disk_call(uint32_t op, uint64_t lba, unsigned count, const void *buf)
+static int disk_call(enum ab_disk_op op, uint64_t lba, unsigned count, const void *buf)
 {
-	static struct ab_hc_disk call __attribute__((aligned(8)));
-	call = (struct ab_hc_disk){ .op = op, .count = count, .lba = lba,
-				    .buf = buf ? kvm_phys(buf) : 0 };
-	kvm_hypercall(AB_HC_DISK, &call);
-	kvm.disk_calls++;
-	return call.ret ? WEDGE_ATA_EIO : WEDGE_ATA_DONE;
+	return kvm_host_disk(op, lba, count, buf) ? WEDGE_ATA_EIO : WEDGE_ATA_DONE;
 }
 
 static int disk_read(void *ctx, uint64_t lba, unsigned count, void *buf)

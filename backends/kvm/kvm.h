@@ -47,6 +47,9 @@ struct kvm_state {
 	uint64_t native_user_stack; /* sites left native: on the user's stack */
 	uint64_t patched[AB_K_COUNT];
 	uint64_t disk_calls;
+	/* splitcore */
+	uint64_t ring_posts, ring_errors, ring_full_spins, ring_wait_spins;
+	uint64_t safepoint_calls, delivered;
 };
 
 extern struct kvm_state kvm;
@@ -54,12 +57,28 @@ extern struct kvm_state kvm;
 /* platform.c: the real machine (host tests replace this file). */
 uint64_t kvm_phys(const void *wedge_ptr);
 int32_t kvm_hypercall(enum ab_hc_nr nr, void *block);
-void kvm_kick(void);
-void kvm_console_line(const char *buf, size_t len);
 uint64_t kvm_rdtsc(void);
+__attribute__((noreturn)) void kvm_halt_forever(void);
 void kvm_real_out(uint16_t port, unsigned size, uint32_t v);
 void kvm_real_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 uint64_t kvm_real_cr4(void);
+
+/* host.c: what the guest needs from the host, by mode. */
+void kvm_console_line(const char *buf, size_t len);
+int kvm_host_disk(enum ab_disk_op op, uint64_t lba, unsigned count, const void *buf);
+void kvm_host_stop(uint16_t port, unsigned size, uint32_t v);
+void kvm_kick(void);
+
+/* ring.c: splitcore's requests. */
+uint64_t kvm_ring_phys(void);
+void kvm_ring_console(const char *buf, size_t len);
+int kvm_ring_disk(uint32_t op, uint64_t lba, unsigned count, const void *buf);
+__attribute__((noreturn)) void kvm_ring_exit(int32_t status);
+
+/* safepoint.c: splitcore's own interrupt delivery. */
+void kvm_safepoint_init(void);
+bool kvm_deliver(struct wedge_regs *r, bool guest_if);
+unsigned kvm_patch_safepoint(const struct wedge_site *s, uint8_t *out);
 
 /* clock.c: the guest TSC against the monitor's tsc_khz. */
 uint64_t kvm_ns_of_tsc(uint64_t tsc);
@@ -83,7 +102,9 @@ void kvm_cpuid_init(void);
 unsigned kvm_patch_cpuid(const struct wedge_site *s, uint8_t *out);
 unsigned kvm_patch_cr4(const struct wedge_site *s, uint8_t *out);
 
-/* kvm.c: a site replaced by a call to a hook thunk (0: no room, or out of reach). */
+/* kvm.c: a site given a call to a thunk, or to a new hook thunk (0: no room, or out of reach). */
+unsigned kvm_call_thunk(const struct wedge_site *s, uint8_t *out, const uint8_t *thunk,
+			bool keep_insn, enum wedge_call_at at);
 unsigned kvm_call_hook(const struct wedge_site *s, uint8_t *out, wedge_hook_fn *fn, void *arg,
 		       bool keep_insn, enum wedge_call_at at);
 

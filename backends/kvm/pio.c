@@ -2,8 +2,9 @@
  * Port I/O in place: every in/out/ins/outs site becomes a call, and the
  * access goes to the wedge's devices (wedge/dev/) instead of exiting.
  * Only the ports the monitor itself serves still leave the guest: the
- * platform's exit port, the keyboard controller's reset command port
- * 0x64 (Linux's `reboot -f` pulses it) and the hypercall ports.  Ports no
+ * platform's exit port and the keyboard controller's command port 0x64
+ * (Linux's `reboot -f` pulses its reset line) end the run (host.c), and
+ * the hypercall ports are the monitor's.  Ports no
  * device claims read all ones, as on a PC, without an exit.
  *
  * The instruction is decoded once, at patch time (struct pio_site).
@@ -81,10 +82,15 @@ static int pio_decode(const uint8_t *p, unsigned len, struct pio_site *ps)
 
 /* ---- The ports ------------------------------------------------------------ */
 
-static bool host_port(uint16_t port)
+/* Writes that may end the run: the monitor's, not the devices'. */
+static bool stop_port(uint16_t port)
 {
-	return port == wedge_exit_port() || port == I8042_STATUS ||
-	       (port >= AB_HC_PORT_BASE && port < AB_HC_PORT_BASE + AB_HC_PORT_COUNT);
+	return port == wedge_exit_port() || port == I8042_STATUS;
+}
+
+static bool hypercall_port(uint16_t port)
+{
+	return port >= AB_HC_PORT_BASE && port < AB_HC_PORT_BASE + AB_HC_PORT_COUNT;
 }
 
 static uint32_t port_in(uint16_t port, unsigned size)
@@ -96,14 +102,16 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
 static void port_out(uint16_t port, unsigned size, uint32_t v)
 {
-	if (!host_port(port)) {
+	if (stop_port(port)) {
+		/* The machine may stop at this write: nothing buffered may be lost. */
+		wedge_uart_flush(&kvm.devs.com1);
+		wedge_console_flush();
+		kvm_host_stop(port, size, v);
+	} else if (hypercall_port(port)) {
+		kvm_real_out(port, size, v); /* the guest's own call: the monitor judges it */
+	} else {
 		wedge_pio_out(&kvm.devs.bus, port, size, v);
-		return;
 	}
-	/* The machine may stop at this write: nothing buffered may be lost. */
-	wedge_uart_flush(&kvm.devs.com1);
-	wedge_console_flush();
-	kvm_real_out(port, size, v);
 }
 
 /* ---- The hook -------------------------------------------------------------- */
@@ -160,6 +168,7 @@ static void pio_hook(struct wedge_regs *r, void *arg)
 		port_out(port, ps->size, (uint32_t)r->rax);
 	else
 		r->rax = merge_in(r->rax, port_in(port, ps->size), ps->size);
+	kvm_deliver(r, r->rflags & WEDGE_X86_RFLAGS_IF);
 	kvm_irq_publish();
 }
 

@@ -10,8 +10,6 @@
  */
 #include "kvm.h"
 
-#include "wedge/console.h"
-
 uint64_t kvm_phys(const void *wedge_ptr)
 {
 	uint64_t va = (uint64_t)(uintptr_t)wedge_ptr;
@@ -30,23 +28,6 @@ int32_t kvm_hypercall(enum ab_hc_nr nr, void *block)
 	uint16_t port = (uint16_t)(AB_HC_PORT_BASE + nr);
 	__asm__ volatile("outl %0, %w1" : : "a"(gpa), "Nd"(port) : "memory");
 	return 0;
-}
-
-void kvm_kick(void)
-{
-	kvm_hypercall(AB_HC_KICK, 0);
-}
-
-void kvm_console_line(const char *buf, size_t len)
-{
-	static struct ab_hc_console call __attribute__((aligned(8)));
-	while (len) {
-		uint32_t n = len > AB_HC_CONSOLE_MAX ? AB_HC_CONSOLE_MAX : (uint32_t)len;
-		call = (struct ab_hc_console){ .data = kvm_phys(buf), .len = n };
-		kvm_hypercall(AB_HC_CONSOLE, &call);
-		buf += n;
-		len -= n;
-	}
 }
 
 uint64_t kvm_rdtsc(void)
@@ -79,4 +60,10 @@ uint64_t kvm_real_cr4(void)
 	uint64_t v;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
+}
+
+void kvm_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
 }

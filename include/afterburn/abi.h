@@ -259,11 +259,13 @@ enum ab_hc_nr {
 /*
  * CPUID leaf AB_CPUID_LEAF (the hypervisor range) under our monitor:
  * ebx, ecx, edx = "AfterburnMon" (12 bytes), eax = the highest leaf of
- * the range.  The wedge's kvm backend probes for it; the wedge hides the
+ * the range (at least AB_CPUID_MODE_LEAF).  The wedge's kvm backend probes for it; the wedge hides the
  * leaf from its guest.
  */
 #define AB_CPUID_LEAF 0x40000000u
 #define AB_CPUID_SIGNATURE "AfterburnMon"
+/* Leaf AB_CPUID_LEAF + 1: eax = enum ab_mode, so that a backend can probe for its mode. */
+#define AB_CPUID_MODE_LEAF (AB_CPUID_LEAF + 1)
 
 /* How the monitor runs this guest (ab_hc_hello.mode). */
 enum ab_mode {
@@ -286,6 +288,7 @@ struct ab_hc_hello {
 	uint64_t wallclock_sec; /* out: UTC seconds since 1970 at tsc_hello */
 	uint64_t tsc_hello;     /* out: the guest's TSC when the monitor answered */
 	uint64_t disk_sectors;  /* out: 512-byte sectors of the disk, 0: none */
+	uint64_t ring;          /* in, AB_MODE_SPLITCORE: GPA of struct ab_ring, 4 KiB-aligned */
 };
 #define AB_HELLO_F_DISK_RO 0x1u /* the disk is read-only */
 
@@ -390,9 +393,115 @@ struct ab_shared {
 	uint64_t armed_deadline;
 	uint64_t injections;     /* statistics: interrupts injected */
 	uint64_t kicks;          /* statistics: AB_HC_KICK calls seen */
-	uint8_t reserved[4096 - 72];
+	/*
+	 * AB_MODE_SPLITCORE only, written by the polling thread: 1 while a
+	 * published irq_vector >= 0, or a passed timer_deadline with
+	 * timer_vector >= 0, waits for the wedge (see the ring below).  The
+	 * wedge's safe points read it with one load and go into the wedge
+	 * only when it is set.
+	 */
+	uint32_t due;
+	uint32_t reserved0;
+	uint8_t reserved[4096 - 80];
 };
 _Static_assert(sizeof(struct ab_shared) == 4096, "ab_shared is one page");
+
+/* ======================================================================
+ * The split-core ring (AB_MODE_SPLITCORE, after SplitX): the wedge posts
+ * what needs the host (console lines, disk transfers, the exit) into a
+ * ring in its own memory, and a monitor thread pinned to another core
+ * polls it and completes each request, so the I/O path has no VM exit.
+ * The wedge gives the ring's address in AB_HC_HELLO (its one hypercall
+ * on this path, at boot).
+ *
+ *   struct ab_ring (AB_RING_SLOTS = 64 slots, 20 KiB, 4 KiB-aligned)
+ *   +--------------------------+---------------------------------------+
+ *   | slot[0..63]   64 B each  | one request each, one cache line      |
+ *   | data[0..63]  256 B each  | slot i's console bytes                |
+ *   +--------------------------+---------------------------------------+
+ *
+ *   struct ab_ring_slot
+ *   offset size field     writer   meaning
+ *   +-----+----+---------+--------+---------------------------------------+
+ *   |  0  | 4  | state   | both   | AB_SLOT_FREE/POSTED/DONE: who owns it |
+ *   |  4  | 4  | op      | wedge  | enum ab_ring_op                       |
+ *   |  8  | 8  | seq     | wedge  | request number, 1, 2, ...: slot seq%64|
+ *   | 16  | 8  | addr    | wedge  | GPA: a disk transfer's buffer         |
+ *   | 24  | 8  | lba     | wedge  | disk: first sector                    |
+ *   | 32  | 4  | count   | wedge  | console: bytes in data[]; disk:       |
+ *   |     |    |         |        | sectors; exit: the status             |
+ *   | 36  | 4  | status  | monitor| 0 or -AB_E_*                          |
+ *   | 40  | 8  | done_tsc| monitor| guest TSC at completion (statistics)  |
+ *   | 48  | 16 | -       |        | reserved, 0                           |
+ *   +-----+----+---------+--------+---------------------------------------+
+ *
+ * Ownership moves with `state`: the wedge fills a FREE (or reclaimed
+ * DONE) slot, then stores POSTED; the monitor, which keeps its own next
+ * index (it never trusts an index the guest could write), waits for
+ * POSTED in slot next % 64, copies the slot before looking at it, does
+ * the work, writes status and done_tsc, then stores DONE.  Requests are
+ * taken in seq order, so console lines stay in order and an EXIT comes
+ * after everything posted before it.  A slot whose state, op, seq or
+ * fields are not valid is completed with status -AB_E_INVAL and counted;
+ * the monitor stays up.
+ *
+ * Memory ordering: x86 keeps stores in program order for other cores and
+ * does not reorder loads with older loads (TSO), so "fields, then state"
+ * on one side and "state, then fields" on the other need only compiler
+ * barriers: C11 release stores and acquire loads of `state`, which on
+ * x86 are plain moves.
+ *
+ * Disk transfers are synchronous for the wedge: it spins on the slot
+ * until DONE (the round trip through shared memory is ~0.2 us on the
+ * kvm-host platform, against ~50 us for an exit).  Console lines are
+ * not waited for; the wedge only waits when it needs a slot back.
+ *
+ * Interrupts under AB_MODE_SPLITCORE: the wedge delivers them itself,
+ * through the guest's IDT, at safe points: after an sti or a popf that
+ * sets IF, at hlt, and after each completion wait (its PIT is driven by
+ * the TSC, so timer ticks need no host).  It makes no AB_HC_KICK.  The
+ * shared-page protocol above stays for where the guest would otherwise
+ * wait: at hlt with nothing pending the wedge halts for real and the
+ * monitor injects as under previrt; and when a published irq_vector, or
+ * a passed timer_deadline with timer_vector >= 0, stays untaken for
+ * AB_SPLIT_GRACE_US (the guest runs in user mode, or long with IF=0),
+ * the polling thread kicks the vCPU out of KVM_RUN (a signal: one exit)
+ * and the monitor injects.  The monitor counts both kinds of injection.
+ * ====================================================================== */
+
+#define AB_SPLIT_GRACE_US 500u
+
+#define AB_RING_SLOTS 64u
+#define AB_RING_DATA 256u
+
+enum ab_slot_state { AB_SLOT_FREE = 0, AB_SLOT_POSTED = 1, AB_SLOT_DONE = 2 };
+
+enum ab_ring_op {
+	AB_RING_CONSOLE = 1,
+	AB_RING_DISK_READ = 2,
+	AB_RING_DISK_WRITE = 3,
+	AB_RING_DISK_FLUSH = 4,
+	AB_RING_EXIT = 5,
+};
+
+struct ab_ring_slot {
+	uint32_t state;
+	uint32_t op;
+	uint64_t seq;
+	uint64_t addr;
+	uint64_t lba;
+	uint32_t count;
+	int32_t status;
+	uint64_t done_tsc;
+	uint8_t reserved[16];
+};
+_Static_assert(sizeof(struct ab_ring_slot) == 64, "ab_ring_slot is one cache line");
+
+struct ab_ring {
+	struct ab_ring_slot slot[AB_RING_SLOTS];
+	uint8_t data[AB_RING_SLOTS][AB_RING_DATA];
+};
+_Static_assert(sizeof(struct ab_ring) == 20480, "ab_ring is 5 pages");
 
 /* ======================================================================
  * The packed boot image: a guest kernel ELF, an optional initrd and an

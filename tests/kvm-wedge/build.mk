@@ -13,7 +13,7 @@ $(call objs,obj-san,$(KVM_WEDGE_UNIT_SRCS)): HOST_CFLAGS += -Iwedge/include
 $(BUILD)/tests/bin/kvm-wedge-unit: $(call objs,obj-san,$(KVM_WEDGE_LINKED))
 	@mkdir -p $(@D)
 	$(quiet) LD-SAN $@
-	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^
+	$(Q)$(HOSTCC) $(SAN_CFLAGS) -o $@ $^ -pthread
 
 kvm-wedge: $(BUILD)/tests/bin/kvm-wedge-unit
 .PHONY: kvm-wedge

@@ -32,7 +32,7 @@ static void hello(struct ab_hc_hello *h)
 		return;
 	}
 	h->ret = 0;
-	h->mode = AB_MODE_PREVIRT;
+	h->mode = fake.mode ? fake.mode : AB_MODE_PREVIRT;
 	h->tsc_khz = FAKE_TSC_KHZ;
 	h->tsc_hello = fake.tsc;
 	h->wallclock_sec = 1700000000;
@@ -59,6 +59,15 @@ static void disk(struct ab_hc_disk *d)
 	d->ret = 0;
 }
 
+static void console(const struct ab_hc_console *c)
+{
+	size_t room = sizeof(fake.console) - fake.console_len;
+	size_t n = c->len < room ? c->len : room;
+	memcpy(fake.console + fake.console_len, (const void *)(uintptr_t)c->data, n);
+	fake.console_len += n;
+	fake.console_calls++;
+}
+
 int32_t kvm_hypercall(enum ab_hc_nr nr, void *block)
 {
 	if (nr == AB_HC_HELLO)
@@ -67,21 +76,19 @@ int32_t kvm_hypercall(enum ab_hc_nr nr, void *block)
 		fake.kicks++;
 	else if (nr == AB_HC_DISK)
 		disk(block);
+	else if (nr == AB_HC_CONSOLE)
+		console(block);
 	return 0;
 }
 
-void kvm_kick(void)
+void kvm_halt_forever(void)
 {
-	kvm_hypercall(AB_HC_KICK, 0);
-}
-
-void kvm_console_line(const char *buf, size_t len)
-{
-	size_t room = sizeof(fake.console) - fake.console_len;
-	size_t n = len < room ? len : room;
-	memcpy(fake.console + fake.console_len, buf, n);
-	fake.console_len += n;
-	fake.console_calls++;
+	fake.halted = true;
+	if (fake.panic_armed) {
+		fake.panic_armed = false;
+		longjmp(fake.panic_jmp, 2);
+	}
+	abort();
 }
 
 uint64_t kvm_rdtsc(void)
@@ -192,11 +199,14 @@ void wedge_bad_site(const struct wedge_site *s, enum wedge_site_error why)
 void fake_reset(void)
 {
 	uint64_t sectors = fake.disk_sectors;
+	uint32_t mode = fake.mode;
 	memset(&fake, 0, sizeof(fake));
 	fake.disk_sectors = sectors;
+	fake.mode = mode;
 	memset(&kvm, 0, sizeof(kvm));
 	fake.tsc = 1000000;
-	const struct wedge_backend *be = wedge_backend_find("kvm");
+	const struct wedge_backend *be =
+		wedge_backend_find(mode == AB_MODE_SPLITCORE ? "splitcore" : "kvm");
 	if (!be || !be->prepare)
 		abort();
 	be->prepare(0);
@@ -228,4 +238,9 @@ bool fake_run_site(unsigned (*patch)(const struct wedge_site *, uint8_t *),
 void fake_call_hook(struct wedge_regs *regs)
 {
 	fake.hook(regs, fake.hook_arg);
+}
+
+void *wedge_memcpy(void *dst, const void *src, size_t n)
+{
+	return memcpy(dst, src, n);
 }

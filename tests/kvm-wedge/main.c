@@ -29,6 +29,7 @@ static const struct {
 	{ "pio", suite_pio },
 	{ "cpuid", suite_cpuid },
 	{ "disk", suite_disk },
+	{ "splitcore", suite_splitcore },
 };
 
 int main(int argc, char **argv)

@@ -36,6 +36,8 @@ struct fake_machine {
 	uint64_t disk_sectors;
 	uint8_t disk[64 * 512];
 	unsigned disk_calls;
+	bool halted;               /* kvm_halt_forever was reached */
+	uint32_t mode;             /* what HELLO answers (0: AB_MODE_PREVIRT) */
 	/* wedge_panic */
 	bool panic_armed;
 	jmp_buf panic_jmp;
@@ -71,5 +73,6 @@ void suite_protocol(void);
 void suite_pio(void);
 void suite_cpuid(void);
 void suite_disk(void);
+void suite_splitcore(void);
 
 #endif

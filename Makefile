@@ -51,6 +51,7 @@ include afterburner/build.mk
 include wedge/build.mk
 include wedge/dev/build.mk
 include wedge/cpu/build.mk
+include backends/kvm/build.mk
 include tests/kvm-wedge/build.mk
 include guest-patches/linux-6.1/build.mk
 include tests/guest/build.mk

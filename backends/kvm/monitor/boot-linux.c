@@ -1,8 +1,8 @@
 /*
  * --mode full: Linux's 64-bit boot protocol, as firecracker boots a
  * vmlinux.  Every PT_LOAD at its p_paddr, identity page tables plus the
- * kernel map, a boot_params, and e_entry in long mode with %rsi pointing
- * at it.
+ * kernel map, a boot_params, an MP table, and e_entry in long mode with
+ * %rsi pointing at it.
  *
  * boot_params, the fields written (offsets from Linux's bootparam.h):
  *
@@ -152,6 +152,7 @@ int mon_boot_linux(struct mon_vm *vm)
 		goto out;
 	page_tables(&vm->mem);
 	mon_gdt_write(&vm->mem);
+	mon_mptable_write(&vm->mem);
 	vm->entry = (struct mon_entry){ .long_mode = true, .rip = k.entry, .arg = MON_INFO_GPA };
 	r = 0;
 out:

@@ -126,9 +126,11 @@ static int kernel_module(struct mon_vm *vm, struct pvh_blobs *b)
 	int r = mon_elf_parse(vm->cfg->kernel, data, size, &k);
 	if (!r && (k.hi > MON_MODULE_LIMIT || k.lo < MON_LOAD_MIN || hits(b, k.lo, k.hi) ||
 		   !mon_gpa(&vm->mem, k.lo, k.hi - k.lo))) {
+		const struct mon_range *w = &b->avoid[b->navoid - 1]; /* the wedge's loads */
 		mon_err("%s: its PT_LOADs (physical %#llx-%#llx) must lie in guest RAM between "
-			"1 MiB and 1 GiB, clear of the wedge at %#llx-%#llx", vm->cfg->kernel,
-			(unsigned long long)k.lo, (unsigned long long)k.hi,
+			"1 MiB and 1 GiB, clear of the wedge (%#llx-%#llx, and %#llx-%#llx reserved)",
+			vm->cfg->kernel, (unsigned long long)k.lo, (unsigned long long)k.hi,
+			(unsigned long long)w->addr, (unsigned long long)(w->addr + w->len),
 			MON_WEDGE_PHYS, MON_WEDGE_PHYS + MON_WEDGE_SIZE);
 		r = -1;
 	}

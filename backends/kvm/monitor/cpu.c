@@ -120,11 +120,17 @@ int mon_cpu_enter(struct mon_vm *vm)
 	return e->long_mode ? enter64(vm, e->rip, e->arg) : enter32(vm, e->rip, (uint32_t)e->arg);
 }
 
-void mon_cpu_msrs(struct mon_vm *vm)
+/*
+ * KVM derives CPUID.1:EDX.APIC from IA32_APIC_BASE's enable bit, whatever
+ * KVM_SET_CPUID2 said: without an in-kernel LAPIC (--mode previrt) the
+ * bit must go off there too, or Linux finds an APIC that reads all ones
+ * and spends seconds writing EOIs to it ("APIC: Stale IRR").
+ */
+int mon_cpu_msrs(struct mon_vm *vm)
 {
 	struct {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[2];
+		struct kvm_msr_entry e[3];
 	} m = {
 		.hdr.nmsrs = 2,
 		.e = {
@@ -133,4 +139,13 @@ void mon_cpu_msrs(struct mon_vm *vm)
 		},
 	};
 	ioctl(vm->vcpu_fd, KVM_SET_MSRS, &m); /* a KVM without them boots all the same */
+	if (vm->cfg->mode == AB_MODE_FULL)
+		return 0;
+	m.hdr.nmsrs = 1;
+	m.e[0] = (struct kvm_msr_entry){ .index = 0x1b, .data = 0xfee00100 }; /* BSP, disabled */
+	if (ioctl(vm->vcpu_fd, KVM_SET_MSRS, &m) != 1) {
+		mon_err("KVM_SET_MSRS(IA32_APIC_BASE): the LAPIC cannot be turned off");
+		return -1;
+	}
+	return 0;
 }

@@ -1,9 +1,11 @@
 /*
  * The guest's CPUID: what KVM supports on this host, with
  *
- *   - our signature at AB_CPUID_LEAF (0x40000000, "AfterburnMon"); KVM's
- *     own leaves move up by 0x100, where Linux's hypervisor_cpuid_base()
- *     and KVM itself still find them (both scan in steps of 0x100);
+ *   - our signature at AB_CPUID_LEAF (0x40000000, "AfterburnMon") and the
+ *     mode at AB_CPUID_MODE_LEAF (eax = enum ab_mode), so that each wedge
+ *     backend probes for its own mode; KVM's own leaves move up by 0x100,
+ *     where Linux's hypervisor_cpuid_base() and KVM itself still find
+ *     them (both scan in steps of 0x100);
  *   - the APIC ID of vCPU 0;
  *   - --mode full: TSC-deadline where KVM emulates it (it is never in the
  *     supported list: KVM_CAP_TSC_DEADLINE_TIMER says so instead);
@@ -66,12 +68,14 @@ static void adjust(struct kvm_cpuid_entry2 *e, const struct mon_vm *vm)
 	}
 }
 
-static void signature(struct kvm_cpuid_entry2 *e)
+static void ours(struct kvm_cpuid_entry2 *e, const struct mon_vm *vm)
 {
 	uint32_t r[3];
 	memcpy(r, AB_CPUID_SIGNATURE, sizeof(r));
-	*e = (struct kvm_cpuid_entry2){ .function = HV_BASE, .eax = HV_BASE,
-					.ebx = r[0], .ecx = r[1], .edx = r[2] };
+	e[0] = (struct kvm_cpuid_entry2){ .function = HV_BASE, .eax = AB_CPUID_MODE_LEAF,
+					  .ebx = r[0], .ecx = r[1], .edx = r[2] };
+	e[1] = (struct kvm_cpuid_entry2){ .function = AB_CPUID_MODE_LEAF,
+					  .eax = (uint32_t)vm->cfg->mode };
 }
 
 int mon_cpuid_setup(struct mon_vm *vm)
@@ -79,21 +83,17 @@ int mon_cpuid_setup(struct mon_vm *vm)
 	struct kvm_cpuid2 *c = supported(vm->kvm_fd);
 	if (!c)
 		return -1;
-	if (c->nent >= CPUID_MAX_ENTRIES) {
-		free(c);
-		mon_err("KVM_GET_SUPPORTED_CPUID: no room for the signature leaf");
-		return -1;
-	}
 	for (unsigned i = 0; i < c->nent; i++)
 		adjust(&c->entries[i], vm);
-	struct kvm_cpuid2 *big = realloc(c, sizeof(*c) + (c->nent + 1) * sizeof(c->entries[0]));
+	struct kvm_cpuid2 *big = realloc(c, sizeof(*c) + (c->nent + 2) * sizeof(c->entries[0]));
 	if (!big) {
 		free(c);
 		mon_err("out of memory for CPUID");
 		return -1;
 	}
 	c = big;
-	signature(&c->entries[c->nent++]);
+	ours(&c->entries[c->nent], vm);
+	c->nent += 2;
 	int r = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, c);
 	if (r < 0)
 		mon_err("KVM_SET_CPUID2: %s", strerror(errno));

@@ -131,7 +131,7 @@ void mon_pio(struct mon_vm *vm, uint16_t port, unsigned size, bool out, uint32_t
 		if (out && size == 4)
 			mon_hcall(vm, port - AB_HC_PORT_BASE, *val);
 		else if (out)
-			vm->stats->hcall_failed++; /* no full GPA: nothing to answer in */
+			vm->stats->hcall_bad++; /* no full GPA: nothing to answer in */
 		else
 			*val = 0xffffffffu;
 		return;

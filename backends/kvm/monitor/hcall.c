@@ -83,7 +83,7 @@ void mon_hcall(struct mon_vm *vm, unsigned nr, uint32_t gpa)
 	};
 	void *b = nr < AB_HC_COUNT ? block(vm, gpa, sizes[nr]) : NULL;
 	if (!b) {
-		st->hcall_failed++;
+		st->hcall_bad++;
 		return;
 	}
 	int32_t ret;
@@ -98,5 +98,5 @@ void mon_hcall(struct mon_vm *vm, unsigned nr, uint32_t gpa)
 	default: ret = -(int32_t)AB_E_NOSYS; ((struct ab_hc_disk *)b)->ret = ret; break;
 	}
 	if (ret)
-		st->hcall_failed++;
+		st->hcall_refused++;
 }

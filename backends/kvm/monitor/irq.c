@@ -37,24 +37,10 @@ static int32_t due_vector(const struct ab_shared *sh, uint64_t now)
 	return sh->irq_vector;
 }
 
-/*
- * The guest TSC the host timer should wake the vCPU at, 0: none.  None
- * either while a tick could not be injected (timer_vector -1: IRQ0 masked
- * or in service; the unmask or EOI enters the wedge, which republishes)
- * or while a vector is due already (it goes in at the next chance, and a
- * later tick would only coalesce with it): no signal exit for nothing.
- */
-static uint64_t next_wake(const struct mon_vm *vm, const struct ab_shared *sh, uint64_t now)
+/* The first base + k * period after now (k >= 1), 0: none. */
+static uint64_t next_period(const struct mon_vm *vm, uint64_t base, uint64_t period, uint64_t now)
 {
-	uint64_t dl = sh->timer_deadline, armed = vm->irq.armed, period = sh->timer_period;
-	if (sh->timer_vector < 0 || due_vector(sh, now) >= 0)
-		return 0;
-	if (dl > now)
-		return dl;
-	if (armed > now)
-		return armed;
-	uint64_t base = armed ? armed : dl;
-	if (!base || !period)
+	if (!base || !period || base > now)
 		return 0;
 	if (period < min_period(&vm->clock))
 		period = min_period(&vm->clock);
@@ -62,9 +48,30 @@ static uint64_t next_wake(const struct mon_vm *vm, const struct ab_shared *sh, u
 	return next > now ? next : 0;
 }
 
-static void sync_timer(struct mon_vm *vm, struct ab_shared *sh, uint64_t now)
+/*
+ * The guest TSC the host timer should wake the vCPU at, 0: none.  No new
+ * arming while a tick could not be injected (timer_vector -1: IRQ0 masked
+ * or in service) or another request is pending (irq_vector >= 0): the
+ * unmask, the EOI or the INTA enters the wedge, which republishes (and
+ * kicks when the monitor should be armed and is not).  No signal exit for
+ * nothing; a timer already set for the future stays (inject() sets one for
+ * the next period of a periodic PIT, which spares the wedge that kick).
+ */
+static uint64_t next_wake(const struct mon_vm *vm, const struct ab_shared *sh, uint64_t now)
 {
-	uint64_t want = next_wake(vm, sh, now);
+	uint64_t dl = sh->timer_deadline, armed = vm->irq.armed;
+	uint64_t keep = armed > now ? armed : 0;
+	if (sh->timer_vector < 0 || sh->irq_vector >= 0)
+		return keep;
+	if (dl > now)
+		return dl;
+	if (keep)
+		return keep;
+	return next_period(vm, armed ? armed : dl, sh->timer_period, now);
+}
+
+static void arm(struct mon_vm *vm, struct ab_shared *sh, uint64_t want)
+{
 	if (want != vm->irq.armed) {
 		vm->irq.armed = want;
 		mon_clock_set(&vm->clock, MON_DL_GUEST,
@@ -101,6 +108,11 @@ static bool inject(struct mon_vm *vm, struct ab_shared *sh, uint64_t now)
 	sh->injected++;
 	sh->injections++;
 	vm->stats->injected++;
+	/* IRQ0's vector taken: arm for the periodic PIT's next tick now, where the
+	 * wedge will put it after the INTA, instead of waiting for its kick */
+	uint64_t dl = sh->timer_deadline;
+	if (vec == sh->timer_vector && sh->timer_period && dl)
+		arm(vm, sh, dl > now ? dl : next_period(vm, dl, sh->timer_period, now));
 	return true;
 }
 
@@ -122,6 +134,6 @@ bool mon_irq_service(struct mon_vm *vm)
 	if (!sh)
 		return false;
 	uint64_t now = mon_guest_tsc(&vm->clock);
-	sync_timer(vm, sh, now);
+	arm(vm, sh, next_wake(vm, sh, now));
 	return inject(vm, sh, now);
 }

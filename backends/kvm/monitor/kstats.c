@@ -99,11 +99,3 @@ void mon_kstats_free(struct mon_kstats *k)
 	k->v = NULL;
 	k->n = 0;
 }
-
-uint64_t mon_kstat(const struct mon_kstats *k, const char *name)
-{
-	for (unsigned i = 0; i < k->n; i++)
-		if (!strcmp(k->v[i].name, name))
-			return k->v[i].value;
-	return 0;
-}

@@ -19,9 +19,8 @@ static int setup(struct mon_vm *vm)
 		return -1;
 	int r = vm->cfg->mode == AB_MODE_FULL ? mon_boot_linux(vm) : mon_boot_pvh(vm);
 	if (r || mon_kvm_create(vm) || mon_cpuid_setup(vm) || mon_devs_init(vm) ||
-	    mon_clock_init(vm) || mon_cpu_enter(vm))
+	    mon_clock_init(vm) || mon_cpu_enter(vm) || mon_cpu_msrs(vm))
 		return -1;
-	mon_cpu_msrs(vm);
 	if (vm->cfg->timeout_ns)
 		mon_clock_set(&vm->clock, MON_DL_TIMEOUT, mon_now_ns() + vm->cfg->timeout_ns);
 	return 0;

@@ -45,8 +45,3 @@ void *mon_gpa(const struct mon_mem *m, uint64_t gpa, uint64_t len)
 	uint64_t off = gpa - MON_HIGH_RAM_BASE;
 	return len <= high - off ? m->host + m->low + off : NULL;
 }
-
-bool mon_gpa_below(const struct mon_mem *m, uint64_t gpa, uint64_t len, uint64_t limit)
-{
-	return mon_gpa(m, gpa, len) && gpa < limit && len <= limit - gpa;
-}

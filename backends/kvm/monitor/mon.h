@@ -4,7 +4,8 @@
  *
  *   main.c options.c util.c      command line, messages, files, numbers
  *   kvm.c mem.c cpuid.c          the VM: fds, guest RAM, CPUID
- *   elf.c boot-linux.c boot-pvh.c  loading: the kernel, the wedge, boot data
+ *   elf.c boot.c boot-linux.c    loading: the kernel, the wedge, boot data,
+ *   boot-pvh.c mptable.c         the MP table
  *   cpu.c                        GDT, segments, the entry registers
  *   devices.c console.c          userspace port devices, the console
  *   hcall.c irq.c clock.c        hypercalls, the shared-page interrupt
@@ -14,7 +15,7 @@
  *   info.c                       `previrt info`
  *   wedge-blob.S                 the wedge, embedded at build time
  *
- * Guest-physical memory below 64 KiB, written by the monitor before entry
+ * Guest-physical memory below 1 MiB, written by the monitor before entry
  * (the kernel must load at or above 1 MiB):
  *
  *   GPA              what                                      mode
@@ -29,6 +30,7 @@
  *   |                | hvm_start_info, module list, memmap     | previrt |
  *   | 0x9000         | the command line (<= MON_CMDLINE_MAX)   | both    |
  *   | 0xa000-0xafff  | a boot stack (%rsp = 0xb000)            | both    |
+ *   | 0x9fc00-0x9ffff| MP table (mptable.c), e820-reserved     | full    |
  *   +----------------+-----------------------------------------+---------+
  *
  * Guest RAM is one host mapping split over two ranges, so that the 32-bit
@@ -78,6 +80,8 @@ enum {
 #define MON_INFO_GPA 0x8000ull
 #define MON_CMDLINE_GPA 0x9000ull
 #define MON_STACK_TOP 0xb000ull
+#define MON_MPTABLE_GPA 0x9fc00ull
+#define MON_MPTABLE_SIZE 0x400ull
 #define MON_LOAD_MIN MON_MIB          /* lowest address a PT_LOAD may use */
 #define MON_CMDLINE_MAX 2047u          /* Linux's COMMAND_LINE_SIZE - 1 */
 #define MON_LOW_RAM_MAX (3 * MON_GIB)  /* RAM above this goes to 4 GiB */
@@ -117,7 +121,6 @@ void mon_usage(FILE *f);
 /* ---- util.c --------------------------------------------------------- */
 
 void mon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void mon_verr(const char *fmt, va_list ap);
 /* A file read whole; 0 or -1 (reported). */
 int mon_read_file(const char *path, uint8_t **data, size_t *size);
 /* "256M", "1G", "65536K", "128" (MiB); 0 or -1. */
@@ -126,7 +129,6 @@ int mon_parse_size(const char *s, uint64_t *out);
 int mon_parse_seconds(const char *s, uint64_t *ns);
 uint64_t mon_now_ns(void);            /* CLOCK_MONOTONIC */
 int mon_write_all(int fd, const void *buf, size_t len); /* 0 or -1 (errno) */
-const char *mon_basename(const char *path);
 
 /* ---- mem.c: guest RAM ------------------------------------------------ */
 
@@ -144,8 +146,6 @@ void mon_mem_free(struct mon_mem *m);
  * len 0 is refused.
  */
 void *mon_gpa(const struct mon_mem *m, uint64_t gpa, uint64_t len);
-/* Does [gpa, gpa + len) lie in RAM below limit? */
-bool mon_gpa_below(const struct mon_mem *m, uint64_t gpa, uint64_t len, uint64_t limit);
 
 /* ---- elf.c --------------------------------------------------------- */
 
@@ -213,8 +213,9 @@ struct mon_entry {
 
 void mon_gdt_write(const struct mon_mem *m);
 int mon_cpu_enter(struct mon_vm *vm);
-/* Linux's firmware defaults (fast strings, MTRRs write-back); best effort. */
-void mon_cpu_msrs(struct mon_vm *vm);
+/* Linux's firmware defaults (fast strings, MTRRs write-back); the LAPIC off
+ * under --mode previrt.  0 or -1. */
+int mon_cpu_msrs(struct mon_vm *vm);
 
 /* ---- boot-linux.c, boot-pvh.c -------------------------------------- */
 
@@ -231,6 +232,8 @@ struct mon_range {
 /* The highest free 4 KiB-aligned spot for len bytes below top; 0: none. */
 uint64_t mon_place_high(const struct mon_mem *m, uint64_t len, uint64_t top,
 			const struct mon_range *avoid, unsigned navoid);
+/* The MP table for KVM's LAPIC and IOAPIC (--mode full). */
+void mon_mptable_write(const struct mon_mem *m);
 /* --append at MON_CMDLINE_GPA; 0 or -1. */
 int mon_cmdline_write(const struct mon_vm *vm);
 
@@ -344,6 +347,12 @@ struct mon_trace {
 };
 
 #define MON_EXIT_REASONS 64
+#define MON_MMIO_PAGES 16
+
+/* MMIO exits by 4 KiB page: which device a guest looked for. */
+struct mon_mmio_page {
+	uint64_t page, reads, writes;
+};
 
 struct mon_stats {
 	uint64_t t_start, t_end, t_in_run;
@@ -353,7 +362,11 @@ struct mon_stats {
 	uint64_t pio_in[65536], pio_out[65536];
 	uint64_t pio_coalesced;
 	uint64_t mmio_reads, mmio_writes;
-	uint64_t hcalls[AB_HC_PORT_COUNT], hcall_failed;
+	struct mon_mmio_page mmio[MON_MMIO_PAGES]; /* the first pages touched */
+	unsigned nmmio;
+	uint64_t hcalls[AB_HC_PORT_COUNT];
+	uint64_t hcall_bad;                /* no block to answer in: ignored */
+	uint64_t hcall_refused;            /* answered with a negative ret */
 	uint64_t injected, window_requests, bad_vectors, halts, halt_ns;
 	struct mon_kstats kvm_vm, kvm_vcpu;
 	struct mon_trace trace;
@@ -371,7 +384,6 @@ int mon_stats_json(const struct mon_vm *vm, FILE *f);
 /* The stats fd of a VM or vCPU read whole (errors kept in k->why). */
 void mon_kstats_read(int fd, struct mon_kstats *k);
 void mon_kstats_free(struct mon_kstats *k);
-uint64_t mon_kstat(const struct mon_kstats *k, const char *name);
 void mon_trace_start(struct mon_trace *t);
 void mon_trace_stop(struct mon_trace *t);
 const char *mon_kvm_exit_name(unsigned reason);

@@ -87,9 +87,10 @@ const char *mon_hw_exit_name(bool is_svm, uint64_t code)
 
 const char *mon_hcall_name(unsigned nr)
 {
-	static const char *const names[AB_HC_COUNT] = {
-		[AB_HC_HELLO] = "hello", [AB_HC_CONSOLE] = "console", [AB_HC_EXIT] = "exit",
-		[AB_HC_KICK] = "kick", [AB_HC_DISK] = "disk",
+	static const char *const names[AB_HC_PORT_COUNT] = {
+		"hello", "console", "exit", "kick", "disk", "nr5", "nr6", "nr7", "nr8", "nr9",
+		"nr10", "nr11", "nr12", "nr13", "nr14", "nr15",
 	};
-	return nr < AB_HC_COUNT ? names[nr] : "unknown";
+	_Static_assert(AB_HC_COUNT == 5 && AB_HC_PORT_COUNT == 16, "hypercall names");
+	return nr < AB_HC_PORT_COUNT ? names[nr] : "?";
 }

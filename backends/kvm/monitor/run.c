@@ -53,15 +53,32 @@ static void io_exit(struct mon_vm *vm)
 	}
 }
 
-/* No MMIO devices: reads see all ones, writes vanish (counted). */
+static struct mon_mmio_page *mmio_page(struct mon_stats *st, uint64_t gpa)
+{
+	uint64_t page = gpa & ~0xfffull;
+	for (unsigned i = 0; i < st->nmmio; i++)
+		if (st->mmio[i].page == page)
+			return &st->mmio[i];
+	if (st->nmmio == MON_MMIO_PAGES)
+		return NULL;
+	st->mmio[st->nmmio].page = page;
+	return &st->mmio[st->nmmio++];
+}
+
+/* No MMIO devices: reads see all ones, writes vanish (counted by page). */
 static void mmio_exit(struct mon_vm *vm)
 {
 	struct kvm_run *run = vm->run;
+	struct mon_mmio_page *p = mmio_page(vm->stats, run->mmio.phys_addr);
 	if (run->mmio.is_write) {
 		vm->stats->mmio_writes++;
+		if (p)
+			p->writes++;
 		return;
 	}
 	vm->stats->mmio_reads++;
+	if (p)
+		p->reads++;
 	memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 }
 
@@ -69,7 +86,7 @@ static void mmio_exit(struct mon_vm *vm)
 static void service(struct mon_vm *vm, uint64_t now)
 {
 	struct mon_clock *c = &vm->clock;
-	if (c->stop_signal) {
+	if (c->stop_signal && !vm->done) {
 		mon_err("%s: ending the run", strsignal(c->stop_signal));
 		mon_end(vm, MON_EXIT_SIGNAL + c->stop_signal, "a signal to the monitor");
 	}

@@ -137,7 +137,8 @@ int mon_stats_json(const struct mon_vm *vm, FILE *f)
 	ports(f, st, &first);
 	u64(f, "pio_coalesced", st->pio_coalesced, &first);
 	hypercalls(f, st, &first);
-	u64(f, "hypercalls_failed", st->hcall_failed, &first);
+	u64(f, "hypercalls_refused", st->hcall_refused, &first);
+	u64(f, "hypercalls_unanswerable", st->hcall_bad, &first);
 	u64(f, "injected", st->injected, &first);
 	u64(f, "window_requests", st->window_requests, &first);
 	u64(f, "bad_vectors", st->bad_vectors, &first);
@@ -146,6 +147,13 @@ int mon_stats_json(const struct mon_vm *vm, FILE *f)
 	fprintf(f, "%.6f", (double)st->halt_ns / 1e9);
 	u64(f, "mmio_reads", st->mmio_reads, &first);
 	u64(f, "mmio_writes", st->mmio_writes, &first);
+	key(f, "mmio_pages", &first);
+	fputc('[', f);
+	for (unsigned i = 0; i < st->nmmio; i++)
+		fprintf(f, "%s{\"page\":\"%#llx\",\"reads\":%llu,\"writes\":%llu}", i ? "," : "",
+			(unsigned long long)st->mmio[i].page, (unsigned long long)st->mmio[i].reads,
+			(unsigned long long)st->mmio[i].writes);
+	fputc(']', f);
 	u64(f, "console_bytes", vm->console.bytes, &first);
 	fprintf(f, "}\n");
 	return ferror(f) ? -1 : 0;

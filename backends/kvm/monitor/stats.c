@@ -105,17 +105,25 @@ static void ports(FILE *f, const struct mon_stats *st)
 static void monitor(FILE *f, const struct mon_vm *vm)
 {
 	const struct mon_stats *st = vm->stats;
+	uint64_t total = 0;
 	fprintf(f, "  hypercalls:");
-	for (unsigned i = 0; i < AB_HC_PORT_COUNT; i++)
+	for (unsigned i = 0; i < AB_HC_PORT_COUNT; i++) {
+		total += st->hcalls[i];
 		if (st->hcalls[i])
 			fprintf(f, " %s %llu", mon_hcall_name(i), (unsigned long long)st->hcalls[i]);
-	fprintf(f, " (failed %llu)\n", (unsigned long long)st->hcall_failed);
+	}
+	fprintf(f, "%s; refused %llu, unanswerable %llu\n", total ? "" : " none",
+		(unsigned long long)st->hcall_refused, (unsigned long long)st->hcall_bad);
 	fprintf(f, "  interrupts injected %llu, window requests %llu, bad vectors %llu\n",
 		(unsigned long long)st->injected, (unsigned long long)st->window_requests,
 		(unsigned long long)st->bad_vectors);
 	fprintf(f, "  halts %llu (%.3f s halted), MMIO reads %llu writes %llu\n",
 		(unsigned long long)st->halts, (double)st->halt_ns / 1e9,
 		(unsigned long long)st->mmio_reads, (unsigned long long)st->mmio_writes);
+	for (unsigned i = 0; i < st->nmmio; i++)
+		fprintf(f, "    MMIO page %#llx: %llu reads, %llu writes\n",
+			(unsigned long long)st->mmio[i].page, (unsigned long long)st->mmio[i].reads,
+			(unsigned long long)st->mmio[i].writes);
 	fprintf(f, "  console: %llu bytes in %llu writes\n", (unsigned long long)vm->console.bytes,
 		(unsigned long long)vm->console.writes);
 }

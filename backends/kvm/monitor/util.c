@@ -13,7 +13,7 @@
 
 #include "mon.h"
 
-void mon_verr(const char *fmt, va_list ap)
+static void verr(const char *fmt, va_list ap)
 {
 	char buf[1024];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -24,14 +24,8 @@ void mon_err(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	mon_verr(fmt, ap);
+	verr(fmt, ap);
 	va_end(ap);
-}
-
-const char *mon_basename(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
 }
 
 /* A regular file, read whole: a guest image or initrd (at most 4 GiB). */

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# kvm-host-*: previrt on the kvm-host platform (a hardware-assisted KVM,
+# kvm_amd with NPT, inside QEMU TCG: tests/platform/kvm-host-run.sh), the
+# static binary copied into the machine.  Skipped when the platform image
+# cannot be built (status 77 of the platform).
+#
+# usage: tests/kvm/host.sh guest-full|guest-previrt|linux-full|linux-previrt
+#   guest-*   the test guest: tests/guest/bare.sh's verdict, and the exit
+#             counts of KVM's binary stats equal to tracefs's per-reason
+#             histogram, exit for exit
+#   linux-*   the afterburned Linux 6.1 with the test initramfs, to
+#             AFTERBURN-DONE and the reset; the times and exits are printed
+# The stats come back as the JSON line of --stats=json on stderr.
+# shellcheck source=tests/kvm/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || die "usage: host.sh guest-full|guest-previrt|linux-full|linux-previrt"
+what=$1
+work_dir "host-$what"
+LINUX=$BUILD/linux-6.1/afterburned/vmlinux
+INITRAMFS=$BUILD/initramfs/initramfs.cpio
+adds=(--add "$PREVIRT:bin/previrt")
+case $what in
+guest-*)
+	mk previrt test-guest
+	adds+=(--add "$GUEST_ELF")
+	cmd=(previrt run --kernel /opt/guest.elf --append "skip=$HOST_SKIP") ;;
+linux-*)
+	# The kernel build takes minutes: linux-build (tests/linux) makes it.
+	[ -f "$LINUX" ] || skip "no $LINUX yet (make linux-afterburned, or the linux-build test)"
+	mk previrt initramfs
+	adds+=(--add "$LINUX" --add "$INITRAMFS")
+	cmd=(previrt run --kernel /opt/vmlinux --initrd /opt/initramfs.cpio
+	     --append "console=ttyS0 printk.time=1" --timeout 240) ;;
+*) die "unknown case '$what'" ;;
+esac
+[[ $what == *-previrt ]] && cmd+=(--mode previrt)
+cmd+=(--stats=json)
+
+echo "kvm: on kvm-host: ${cmd[*]}"
+set +e
+PLATFORM_TIMEOUT=${PLATFORM_TIMEOUT:-300} tests/platform/kvm-host-run.sh "${adds[@]}" -- \
+	"${cmd[@]}" >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+grep -v '^{' "$T/err" | sed 's/^/    stderr: /' || true
+[ "$rc" -ne 77 ] || skip "the kvm-host platform is unavailable: $(grep '^kvm-host:' "$T/err" | tail -n 1)"
+if grep -q '^kvm-host: ' "$T/err"; then
+	die "the platform failed (status $rc): $(grep '^kvm-host: ' "$T/err" | head -n 1)"
+fi
+grep '^{' "$T/err" | tail -n 1 >"$T/stats.json"
+[ -s "$T/stats.json" ] || die "no stats JSON on stderr (status $rc)"
+j() { json "$T/stats.json" "$1"; }
+
+exits=$(j "d['kvm_vcpu']['stats']['exits']")
+if [ "$(j "d['exit_reasons']['available']")" = True ]; then
+	[ "$(j "d['exit_reasons']['total']")" -eq "$exits" ] ||
+		die "tracefs counted $(j "d['exit_reasons']['total']") exits, KVM's stats $exits"
+	reasons=$(j "', '.join('%s %d' % (r['name'], r['count']) for r in d['exit_reasons']['reasons'][:8])")
+else
+	reasons="(tracefs: $(j "d['exit_reasons']['why']"))"
+fi
+case $what in
+guest-*)
+	check_guest "$T/out" "$rc" "$HOST_MIN_PASS" "skip=$HOST_SKIP"
+	[[ $what != *-previrt ]] || grep -a -q '^wedge: backend kvm: ' "$T/out" ||
+		die "the wedge did not choose its kvm backend" ;;
+linux-*)
+	grep -a -q '^AFTERBURN-DONE' "$T/out" || { tail -n 30 "$T/out" >&2; die "Linux did not reach AFTERBURN-DONE (status $rc)"; }
+	! grep -a -q '^AFTERBURN-FAIL' "$T/out" || die "$(grep -a '^AFTERBURN-FAIL' "$T/out" | head -n 1)"
+	[ "$rc" -eq 0 ] || die "exit status $rc, want 0 (the guest's reset)"
+	t_init=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p' "$T/out" | head -n 1)
+	echo "kvm: Linux reached /init at ${t_init:-?} s (guest clock) and AFTERBURN-DONE; then reset"
+	grep -a '^AFTERBURN-WORKLOAD' "$T/out" | sed 's/^/    /' ;;
+esac
+echo "kvm: $(j "d['mode']") on kvm-host: $(j "d['wall_s']") s wall, $exits exits ($reasons)," \
+	"$(j "sum(d['monitor_exits'].values())") to the monitor, $(j "d['injected']") injected," \
+	"hypercalls $(j "d['hypercalls']")"

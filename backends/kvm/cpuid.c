@@ -30,10 +30,10 @@ static void cpuid_hook(struct wedge_regs *r, void *arg)
 	r->rbx = out[1];
 	r->rcx = out[2];
 	r->rdx = out[3];
-	if (kvm.mode == AB_MODE_SPLITCORE) {
+	if (*kvm.due) {
 		kvm_irq_sync();
 		kvm_deliver(r, r->rflags & WEDGE_X86_RFLAGS_IF);
-		kvm_irq_publish();
+		kvm_irq_publish(false);
 	}
 }
 

@@ -10,7 +10,47 @@
 /* A periodic deadline may differ from the monitor's by rounding. */
 #define DEADLINE_SLACK_NS 20000ull
 
-static uint32_t seen_injected;
+/*
+ * What a publish depends on, in a few words.  Most device accesses (the
+ * console's status polls, port 0x80, the RTC) change none of it, and then
+ * the publish -- 64-bit divisions, slow under emulation -- is skipped, as
+ * is the tick delivery of the next sync while the next edge is not due.
+ * A write to the PIC or the PIT (a new mode, vector base, priority or
+ * count) always publishes: kvm_irq_publish(true).
+ */
+struct irq_inputs {
+	uint64_t pic;                 /* irr, isr, imr, lines of both chips */
+	uint64_t pic_output;
+	uint64_t pit_count, pit_load_ns, pit_base_ticks, pit_edges;
+};
+
+static struct irq_inputs published;
+static bool published_valid;
+static uint64_t next_edge_tsc;   /* timer_deadline as published; 0: none */
+static uint64_t slack_tsc;
+
+static void inputs_of(struct irq_inputs *in)
+{
+	const struct wedge_pic_chip *c = kvm.devs.pic.chip;
+	const struct wedge_pit_channel *t = &kvm.devs.pit.ch[0];
+	in->pic = 0;
+	for (unsigned i = 0; i < 2; i++)
+		in->pic |= ((uint64_t)c[i].irr | (uint64_t)c[i].isr << 8 | (uint64_t)c[i].imr << 16 |
+			    (uint64_t)c[i].lines << 24) << (32 * i);
+	in->pic_output = kvm.devs.pic.output;
+	in->pit_count = (uint64_t)t->count | (uint64_t)t->mode << 32 | (uint64_t)t->loaded << 40 |
+			(uint64_t)t->running << 41 | (uint64_t)t->gate << 42;
+	in->pit_load_ns = t->load_ns;
+	in->pit_base_ticks = t->base_ticks;
+	in->pit_edges = t->edges;
+}
+
+static bool same_inputs(const struct irq_inputs *a, const struct irq_inputs *b)
+{
+	return a->pic == b->pic && a->pic_output == b->pic_output && a->pit_count == b->pit_count &&
+	       a->pit_load_ns == b->pit_load_ns && a->pit_base_ticks == b->pit_base_ticks &&
+	       a->pit_edges == b->pit_edges;
+}
 
 /* PIT clocks (1.193182 MHz) to TSC ticks. */
 static uint64_t tsc_of_pit_ticks(uint64_t ticks)
@@ -44,39 +84,50 @@ void kvm_irq_sync(void)
 				    sh->last_vector, vector);
 		sh->acked = injected;
 	}
-	deliver_ticks(kvm_rdtsc());
+	if (next_edge_tsc && kvm_rdtsc() >= next_edge_tsc)
+		deliver_ticks(kvm_rdtsc());
 }
 
 /* The monitor should be armed for this deadline and is not (abi.h). */
 static bool deadline_unseen(const volatile struct ab_shared *sh, uint64_t now)
 {
 	uint64_t armed = sh->armed_deadline, deadline = sh->timer_deadline;
-	uint64_t slack = kvm_tsc_of_ns(DEADLINE_SLACK_NS) - kvm.tsc_hello;
 	if (!deadline || sh->timer_vector < 0 || sh->irq_vector >= 0)
 		return false;
-	return !armed || armed + slack < now || armed > deadline + slack;
+	return !armed || armed + slack_tsc < now || armed > deadline + slack_tsc;
 }
 
-void kvm_irq_publish(void)
+void kvm_irq_publish(bool force)
 {
 	volatile struct ab_shared *sh = kvm.shared;
 	const struct wedge_devices *d = &kvm.devs;
+	struct irq_inputs in;
+
+	inputs_of(&in);
+	if (!force && published_valid && same_inputs(&in, &published))
+		return;
+	published = in;
+	published_valid = true;
+
 	uint64_t now = kvm_rdtsc();
 	uint64_t next = wedge_pit_next_irq(&d->pit, kvm_ns_of_tsc(now));
-	uint64_t deadline = next == UINT64_MAX ? 0 : kvm_tsc_of_ns(next);
+	next_edge_tsc = next == UINT64_MAX ? 0 : kvm_tsc_of_ns(next);
 	int32_t irq = wedge_pic_pending(&d->pic);
 
 	sh->irq_vector = irq;
 	sh->timer_vector = wedge_pic_pending_after_edge(&d->pic, 0);
-	sh->timer_deadline = deadline;
+	sh->timer_deadline = next_edge_tsc;
 	sh->timer_period = tsc_of_pit_ticks(wedge_pit_period_ticks(&d->pit));
 	sh->wedge_seq++;
 
-	/* A request the monitor has not seen yet: no exit may be coming. */
-	bool new_irq = irq >= 0 && (kvm.last_irq_vector < 0 || sh->injected != seen_injected);
-	kvm.last_irq_vector = irq;
-	seen_injected = sh->injected;
-	if (new_irq || deadline_unseen(sh, now))
+	/*
+	 * A pending interrupt waits for the guest's next safe point (it was
+	 * not deliverable at this one: IF=0); under previrt the monitor also
+	 * injects it at its next exit, whichever comes first.  The timer's
+	 * deadline is the monitor's alone: tell it when it is not armed.
+	 */
+	kvm.local_due = irq >= 0;
+	if (deadline_unseen(sh, now))
 		kvm_kick();
 }
 
@@ -84,7 +135,8 @@ void kvm_irq_init(void)
 {
 	volatile struct ab_shared *sh = kvm.shared;
 	sh->acked = sh->injected;
-	kvm.last_irq_vector = -1;
-	seen_injected = sh->injected;
-	kvm_irq_publish();
+	slack_tsc = kvm_tsc_of_ns(DEADLINE_SLACK_NS) - kvm.tsc_hello;
+	published_valid = false;
+	next_edge_tsc = 0;
+	kvm_irq_publish(true);
 }

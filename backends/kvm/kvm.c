@@ -32,14 +32,28 @@ static bool monitor_runs(uint32_t mode)
 	return r[0] == mode;
 }
 
+/*
+ * A backend that probes true is the one the wedge takes, so its console
+ * can move to the monitor at once: the wedge's messages up to HELLO (the
+ * sites it reads, the user-stack ones it lists) then cost an exit a line,
+ * not two a byte through the real UART.
+ */
+static int probe(uint32_t mode)
+{
+	if (!monitor_runs(mode))
+		return 0;
+	wedge_console_set_sink(kvm_console_line);
+	return 1;
+}
+
 static int kvm_probe(void)
 {
-	return monitor_runs(AB_MODE_PREVIRT);
+	return probe(AB_MODE_PREVIRT);
 }
 
 static int splitcore_probe(void)
 {
-	return monitor_runs(AB_MODE_SPLITCORE);
+	return probe(AB_MODE_SPLITCORE);
 }
 
 static void uart_line(void *ctx, const char *line, size_t len)

@@ -42,7 +42,8 @@ struct kvm_state {
 	bool disk_read_only;
 	struct wedge_devices devs;
 	struct wedge_vcpu vcpu;     /* the CPUID cache and CR4 */
-	int32_t last_irq_vector;    /* irq_vector as last published */
+	volatile uint32_t *due;     /* what safe points check (safepoint.c) */
+	uint32_t local_due;         /* previrt: an interrupt of ours waits for IF=1 */
 	uint64_t native_altrepl;    /* sites left native: in a replacement section */
 	uint64_t native_user_stack; /* sites left native: on the user's stack */
 	uint64_t patched[AB_K_COUNT];
@@ -89,7 +90,8 @@ uint64_t kvm_wall_clock(void *ctx);
 /* irq.c: the shared-page protocol. */
 void kvm_irq_init(void);
 void kvm_irq_sync(void);
-void kvm_irq_publish(void);
+/* force: the guest wrote to the PIC or the PIT. */
+void kvm_irq_publish(bool force);
 
 /* disk.c: the ATA model's backing store, sectors = 0: no disk. */
 void kvm_disk_init(uint64_t sectors, bool read_only);

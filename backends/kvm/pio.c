@@ -88,6 +88,13 @@ static bool stop_port(uint16_t port)
 	return port == wedge_exit_port() || port == I8042_STATUS;
 }
 
+/* The PIC pair, its ELCR, the PIT: what the interrupt protocol publishes. */
+static bool timer_or_pic_port(uint16_t port)
+{
+	return (port & ~1u) == 0x20 || (port & ~1u) == 0xa0 || (port & ~1u) == 0x4d0 ||
+	       (port & ~3u) == 0x40;
+}
+
 static bool hypercall_port(uint16_t port)
 {
 	return port >= AB_HC_PORT_BASE && port < AB_HC_PORT_BASE + AB_HC_PORT_COUNT;
@@ -169,7 +176,7 @@ static void pio_hook(struct wedge_regs *r, void *arg)
 	else
 		r->rax = merge_in(r->rax, port_in(port, ps->size), ps->size);
 	kvm_deliver(r, r->rflags & WEDGE_X86_RFLAGS_IF);
-	kvm_irq_publish();
+	kvm_irq_publish((ps->flags & PIO_OUT) && timer_or_pic_port(port));
 }
 
 unsigned kvm_patch_pio(const struct wedge_site *s, uint8_t *out)

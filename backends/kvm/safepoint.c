@@ -1,8 +1,11 @@
 /*
- * Safe points (splitcore, abi.h "Interrupts under AB_MODE_SPLITCORE"):
- * places where the guest's IF is, or is about to be, 1 and the wedge
- * runs anyway, so that it can deliver a pending interrupt itself instead
- * of an exit and an injection.
+ * Safe points: places where the guest's IF is, or is about to be, 1 and
+ * the wedge runs anyway, so that it can deliver a pending interrupt
+ * itself instead of an exit and an injection (abi.h, "Interrupts under
+ * AB_MODE_SPLITCORE"; under previrt the same for the interrupts its own
+ * devices raise, e.g. the UART's THRE once Linux's serial driver has set
+ * IER under its lock, with IF=0: delivered at the spin_unlock_irqrestore's
+ * popf instead of a kick and an interrupt window, two exits).
  *
  *   site            patch                           IF after it
  *   +---------------+-------------------------------+--------------------+
@@ -23,9 +26,12 @@
  * native).  hlt stays native: halting is where the guest waits, and the
  * monitor wakes it with an injection (counted).
  *
- * The fast check: the thunk looks at the shared page's `due` byte (the
- * polling thread sets it while something waits) without touching flags
- * (jrcxz), and enters the wedge only when it is set.
+ * The fast check: the thunk looks at a `due` word without touching flags
+ * (jrcxz), and enters the wedge only when it is set: the shared page's
+ * under splitcore (the polling thread sets it while something waits,
+ * timer ticks included), the wedge's own under previrt (set while its
+ * devices have an interrupt pending that it could not deliver yet; the
+ * timer stays the monitor's).
  */
 #include "kvm.h"
 
@@ -35,6 +41,7 @@ static uint8_t *stubs;
 
 void kvm_safepoint_init(void)
 {
+	kvm.due = kvm.mode == AB_MODE_SPLITCORE ? &kvm.shared->due : &kvm.local_due;
 	stubs = wedge_thunk_alloc(256 * STUB_BYTES);
 	for (unsigned v = 0; v < 256; v++) {
 		uint8_t *p = stubs + v * STUB_BYTES;
@@ -47,7 +54,7 @@ void kvm_safepoint_init(void)
 
 bool kvm_deliver(struct wedge_regs *r, bool guest_if)
 {
-	if (kvm.mode != AB_MODE_SPLITCORE || !guest_if || wedge_pic_pending(&kvm.devs.pic) < 0)
+	if (!guest_if || wedge_pic_pending(&kvm.devs.pic) < 0)
 		return false;
 	int vector = wedge_pic_ack(&kvm.devs.pic);
 	r->thunk_ret = (uint64_t)(uintptr_t)(stubs + (unsigned)vector * STUB_BYTES);
@@ -62,7 +69,7 @@ static void sti_hook(struct wedge_regs *r, void *arg)
 	kvm_irq_sync();
 	if (kvm_deliver(r, true))
 		r->rflags |= WEDGE_X86_RFLAGS_IF; /* as after the sti it precedes */
-	kvm_irq_publish();
+	kvm_irq_publish(false);
 }
 
 static void popf_hook(struct wedge_regs *r, void *arg)
@@ -71,7 +78,7 @@ static void popf_hook(struct wedge_regs *r, void *arg)
 	kvm.safepoint_calls++;
 	kvm_irq_sync();
 	kvm_deliver(r, r->rflags & WEDGE_X86_RFLAGS_IF);
-	kvm_irq_publish();
+	kvm_irq_publish(false);
 }
 
 /*
@@ -87,7 +94,7 @@ static void popf_hook(struct wedge_regs *r, void *arg)
 static uint8_t *fast_check_thunk(wedge_hook_fn *fn)
 {
 	uint8_t *t = wedge_thunk_alloc(32), *p = t;
-	const volatile uint32_t *due = &kvm.shared->due;
+	const volatile uint32_t *due = kvm.due;
 	int32_t rel = (int32_t)((uint64_t)(uintptr_t)due - (uint64_t)(uintptr_t)(t + 8));
 	static const uint8_t head[15] = { 0x51, 0x0f, 0xb6, 0x0d, 0, 0, 0, 0, 0xe3, 0x03,
 					  0x59, 0xeb, 0x02, 0x59, 0xc3 };
@@ -108,8 +115,6 @@ static bool sti_before_hlt(const struct wedge_site *s)
 
 unsigned kvm_patch_safepoint(const struct wedge_site *s, uint8_t *out)
 {
-	if (kvm.mode != AB_MODE_SPLITCORE)
-		return 0;
 	if (s->kind == AB_K_STI && !sti_before_hlt(s))
 		return kvm_call_thunk(s, out, fast_check_thunk(sti_hook), true, WEDGE_CALL_BEFORE);
 	if (s->kind == AB_K_POPF)

@@ -343,7 +343,9 @@ enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
  * irq_vector < 0): otherwise the guest's next device access republishes
  * first.  When a deadline it was armed for passes and timer_period != 0,
  * it arms the next one itself (deadline + k * period, the first in the
- * future), so a periodic PIT costs no hypercall per tick.  Its timer only
+ * future), so a periodic PIT costs no hypercall per tick; that includes
+ * right after it injected the timer's vector, while the wedge has not yet
+ * acknowledged it.  Its timer only
  * wakes it: it acts on the wedge's timer_deadline, never on its estimate.
  *
  * Whenever the guest is stopped in an exit with RFLAGS.IF=1 and no
@@ -365,10 +367,13 @@ enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
  * PIC's INTA (its vector must be last_vector, else the wedge panics: the
  * two sides disagree) and sets acked = injected; then it delivers the
  * ticks due by now.  After the access it publishes.
- * It makes AB_HC_KICK when a publish makes irq_vector >= 0 where it was
- * -1 (or again after an injection), or when the monitor should be armed
- * and is not: timer_deadline != 0, timer_vector >= 0, irq_vector < 0,
- * and armed_deadline 0, already past, or later than timer_deadline.  The
+ * An interrupt its own devices raise (the UART, the disk) the wedge
+ * delivers itself at the guest's next safe point (backends/kvm/
+ * safepoint.c): at once when the guest's IF is 1, else at its next sti
+ * or popf; the monitor injects it instead if an exit with IF=1 comes
+ * first.  It makes AB_HC_KICK only when the monitor should be armed and
+ * is not: timer_deadline != 0, timer_vector >= 0, irq_vector < 0, and
+ * armed_deadline 0, already past, or later than timer_deadline.  The
  * monitor then re-reads the page at once instead of at the next exit.
  *
  * The guest cannot be interrupted while the wedge runs (the entry stub

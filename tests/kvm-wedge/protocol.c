@@ -34,15 +34,17 @@ static void boot(void)
 	in_dx = hook_of(AB_K_IN, 0xec, site_bytes[1]);
 }
 
+/* The guest's port accesses run with IF=0 here (as in its interrupt
+ * handlers): the wedge cannot deliver on their way out, the monitor must. */
 static void outb(uint16_t port, uint8_t v)
 {
-	struct wedge_regs r = { .rdx = port, .rax = v, .rflags = 0x202 };
+	struct wedge_regs r = { .rdx = port, .rax = v, .rflags = 0x2 };
 	out_dx.fn(&r, out_dx.arg);
 }
 
 static uint8_t inb(uint16_t port)
 {
-	struct wedge_regs r = { .rdx = port, .rflags = 0x202 };
+	struct wedge_regs r = { .rdx = port, .rflags = 0x2 };
 	in_dx.fn(&r, in_dx.arg);
 	return (uint8_t)r.rax;
 }
@@ -170,15 +172,22 @@ static void uart_thre(void)
 	outb(0x3f9, 0x02);            /* IER: THRI */
 	report(kvm.shared->irq_vector == MASTER_VECTOR + 4, "uart: THRI pending as 0x34 (%d)",
 	       kvm.shared->irq_vector);
-	report(fake.kicks == kicks + 1, "uart: a kick for the new request");
+	report(fake.kicks == kicks && kvm.local_due,
+	       "uart: no kick: due for the next safe point, or the monitor's next exit");
 	report(monitor_exit(&m, true) && m.last_vector == MASTER_VECTOR + 4, "uart: injected");
 	uint8_t iir = inb(0x3fa);
 	report((iir & 0x0f) == 0x02, "uart: IIR says THRE (%#x)", iir);
 	outb(0x3f8, 'x');
 	outb(0x20, 0x20);             /* EOI */
 	report(kvm.shared->irq_vector == MASTER_VECTOR + 4, "uart: THR written, THRE again");
-	report(fake.kicks == kicks + 2, "uart: kicked again after the injection");
+	report(fake.kicks == kicks, "uart: still no kick");
 	report(monitor_exit(&m, true) && m.injections == 2, "uart: second injection");
+	(void)inb(0x3fa);
+	outb(0x20, 0x20);
+	struct wedge_regs r = { .rdx = 0x3f8, .rax = 'y', .rflags = 0x202 };
+	out_dx.fn(&r, out_dx.arg);
+	report(r.thunk_ret && kvm.delivered == 1 && kvm.shared->irq_vector == -1,
+	       "uart: with IF=1 the wedge delivers THRE itself on the way out, no exit");
 }
 
 static void disagreement(void)

@@ -21,6 +21,7 @@ enum {
 	PIO_ADDR32 = 1 << 4, /* 67: %edi/%esi/%ecx */
 };
 
+#define ATA_DATA 0x1f0
 #define I8042_DATA 0x60
 #define I8042_STATUS 0x64  /* reads: status (0: nothing to read, ready); writes: commands */
 #define PIO_SITES_MAX 2048
@@ -136,6 +137,32 @@ static void set_index(uint64_t *reg, uint64_t v, bool addr32)
 	*reg = addr32 ? (uint32_t)v : v;
 }
 
+/*
+ * rep insw/outsw on the disk's data port, upwards: a DRQ block at a time
+ * (wedge_ata_read_words), not 256 bus accesses per sector.  Returns the
+ * words moved; the caller does the rest (if any) one at a time.
+ */
+static uint64_t disk_words(bool out, uint64_t at, uint64_t count)
+{
+	uint64_t moved = 0;
+	while (moved < count) {
+		unsigned n = count - moved > 65536 ? 65536 : (unsigned)(count - moved);
+		uint8_t *mem = (uint8_t *)(uintptr_t)(at + 2 * moved);
+		unsigned got = out ? wedge_ata_write_words(&kvm.devs.ata, mem, n)
+				   : wedge_ata_read_words(&kvm.devs.ata, mem, n);
+		moved += got;
+		if (got < n)
+			break;
+	}
+	return moved;
+}
+
+static bool disk_data_port(uint16_t port, const struct pio_site *ps, const struct wedge_regs *r)
+{
+	return port == ATA_DATA && kvm.disk_sectors && ps->size == 2 &&
+	       !(ps->flags & PIO_ADDR32) && !(r->rflags & WEDGE_X86_RFLAGS_DF);
+}
+
 static void pio_string(struct wedge_regs *r, const struct pio_site *ps, uint16_t port)
 {
 	bool a32 = ps->flags & PIO_ADDR32, out = ps->flags & PIO_OUT;
@@ -145,6 +172,11 @@ static void pio_string(struct wedge_regs *r, const struct pio_site *ps, uint16_t
 	uint64_t *index = out ? &r->rsi : &r->rdi;
 	uint64_t at = *index & mask;
 
+	if (disk_data_port(port, ps, r)) {
+		uint64_t moved = disk_words(out, at, count);
+		at += 2 * moved;
+		count -= moved;
+	}
 	for (uint64_t i = 0; i < count; i++, at = (at + (uint64_t)step) & mask) {
 		volatile uint8_t *mem = (volatile uint8_t *)(uintptr_t)at;
 		uint32_t v = 0;

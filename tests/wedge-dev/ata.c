@@ -256,8 +256,16 @@ static struct tf nodata_tf(uint8_t cmd, uint8_t feature, uint8_t nsect)
 }
 
 /* ata_sff_data_xfer (16-bit) or ata_sff_data_xfer32 with ATA_PFLAG_PIO32. */
+/* width 2 or 4: port accesses; 0: one rep insw/outsw (wedge_ata_*_words). */
 static void pio_data(uint8_t *buf, unsigned bytes, unsigned width, bool write)
 {
+	if (!width) {
+		unsigned moved = write ? wedge_ata_write_words(&ata, buf, bytes / 2)
+				       : wedge_ata_read_words(&ata, buf, bytes / 2);
+		if (moved != bytes / 2)
+			report(false, "string transfer: %u of %u words", moved, bytes / 2);
+		return;
+	}
 	for (unsigned i = 0; i < bytes; i += width) {
 		uint32_t v = 0;
 		if (write) {
@@ -562,6 +570,9 @@ static void test_read(void)
 	       "read multiple, 32-bit data port: 40 sectors in blocks of 16, 16, 8");
 	tf = rw_tf(0x40, 3, 100, false);
 	report(nodata(&tf) == ST_OK, "read verify sectors: no data, interrupt");
+	tf = rw_tf(0xc4, 20, 40, false);
+	report(pio_in(&tf, buf, 40 * 512, 16 * 512, 0) == 3 && matches(buf, 20, 40),
+	       "read multiple, a rep insw per block: the same blocks, interrupts and data");
 }
 
 static void test_write(void)
@@ -583,6 +594,9 @@ static void test_write(void)
 	tf = rw_tf(0x20, 30, 20, false);
 	report(pio_in(&tf, back, 20 * 512, 512, 2) == 20 && !memcmp(back, buf, 20 * 512),
 	       "write then read back");
+	tf = rw_tf(0xc5, 40, 20, false);
+	report(pio_out(&tf, buf, 20 * 512, 16 * 512, 0) == 2 && !memcmp(disk.low + 40 * 512, buf, 20 * 512),
+	       "write multiple, a rep outsw per block: blocks of 16 and 4");
 	struct tf fl = nodata_tf(0xe7, 0, 0);
 	report(nodata(&fl) == ST_OK && disk.flushes == 1, "flush cache: reaches the host");
 	fl.command = 0xea;

@@ -241,6 +241,55 @@ static void data_out(struct wedge_ata *a, uint16_t v)
 		host_write(a);
 }
 
+/*
+ * A string transfer (rep insw / rep outsw) moved at once: the words of
+ * the current DRQ block are copied directly, and only the block's last
+ * word goes through data_in/data_out (and the interrupt line is updated
+ * after it, as after a port access), which turns to the next block, the
+ * host or the end of the command exactly as word-at-a-time accesses do.
+ */
+unsigned wedge_ata_read_words(struct wedge_ata *a, uint8_t *dst, unsigned words)
+{
+	unsigned moved = 0;
+	while (moved < words && a->phase == WEDGE_ATA_DATA_IN && !(a->device & DEV_DEV1)) {
+		uint32_t n = min32(words - moved, (a->block_end - a->pos) / 2 - 1);
+		for (uint32_t i = 0; i < 2 * n; i++)
+			dst[i] = a->buf[a->pos + i];
+		a->pos += 2 * n;
+		dst += 2 * n;
+		moved += n;
+		if (moved == words)
+			break;
+		uint16_t v = data_in(a);
+		update_irq(a);
+		dst[0] = (uint8_t)v;
+		dst[1] = (uint8_t)(v >> 8);
+		dst += 2;
+		moved++;
+	}
+	return moved;
+}
+
+unsigned wedge_ata_write_words(struct wedge_ata *a, const uint8_t *src, unsigned words)
+{
+	unsigned moved = 0;
+	while (moved < words && a->phase == WEDGE_ATA_DATA_OUT && !(a->device & DEV_DEV1)) {
+		uint32_t n = min32(words - moved, (a->block_end - a->pos) / 2 - 1);
+		for (uint32_t i = 0; i < 2 * n; i++)
+			a->buf[a->pos + i] = src[i];
+		a->pos += 2 * n;
+		src += 2 * n;
+		moved += n;
+		if (moved == words)
+			break;
+		data_out(a, (uint16_t)(src[0] | src[1] << 8));
+		update_irq(a);
+		src += 2;
+		moved++;
+	}
+	return moved;
+}
+
 /* ---- IDENTIFY DEVICE --------------------------------------------------- */
 
 static void put16(uint8_t *b, unsigned word, uint32_t v)

@@ -267,6 +267,13 @@ void wedge_ata_connect_irq(struct wedge_ata *ata, wedge_irq_fn *irq, void *ctx, 
 int wedge_ata_attach(struct wedge_ata *ata, struct wedge_pio_bus *bus);
 /* The outstanding transfer finished: WEDGE_ATA_DONE or an error. */
 void wedge_ata_complete(struct wedge_ata *ata, int result);
+/*
+ * rep insw / rep outsw on the data port, as up to `words` 16-bit accesses
+ * would do them, but copied a DRQ block at a time; returns the words
+ * moved (fewer when the data phase ends: the rest are ordinary accesses).
+ */
+unsigned wedge_ata_read_words(struct wedge_ata *ata, uint8_t *dst, unsigned words);
+unsigned wedge_ata_write_words(struct wedge_ata *ata, const uint8_t *src, unsigned words);
 
 /* ---- The standard PC set ---------------------------------------------- */
 

@@ -54,7 +54,7 @@ input)
 	head -c 4096 /dev/urandom >"$T/random.bin"
 	expect_panic not-elf "$T/random.bin" "" 'PANIC: guest: the module is not an ELF file'
 	expect_panic unknown-backend "$GUEST_ELF" "wedge.backend=nosuch" \
-		'^wedge: backends:( [a-z-]+)* trace( [a-z-]+)*$' 'PANIC: no backend named "nosuch"'
+		'wedge: backends:( [a-z-]+)* trace( [a-z-]+)*$' 'PANIC: no backend named "nosuch"'
 	expect_panic unknown-option "$GUEST_ELF" "wedge.bakend=trace" 'PANIC: unknown option wedge.bakend=trace'
 	objcopy -R .notes "$GUEST_ELF" "$T/no-notes.elf"
 	expect_panic no-notes "$T/no-notes.elf" "" \

@@ -44,7 +44,12 @@ static void real_uart_putc(char c);
 
 static void uart_putc(char c)
 {
+	static bool started;
 	if (!sink) {
+		/* The firmware (SeaBIOS: "Booting from ROM..") may have left the line open. */
+		if (!started && c != '\n')
+			real_uart_putc('\n');
+		started = true;
 		real_uart_putc(c);
 		return;
 	}

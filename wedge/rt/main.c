@@ -120,13 +120,15 @@ void wedge_main(uint32_t start_info_pa)
 {
 	static const char *const known[] = { "backend", "exit_port", "entry", "low_alias", 0 };
 
-	wedge_printf("wedge: afterburn wedge %s (ABI %u)\n", AB_TOOLCHAIN_VERSION, AB_ABI_VERSION);
 	wedge_pvh_read(start_info_pa, &boot);
 	wedge_unpack(&boot);
 	const char *guest_cmdline = wedge_options_parse(wedge_boot_cmdline(&boot));
 	wedge_options_check(known);
 	wedge_paging_configure(wedge_option("low_alias"));
+	/* The backend first: its console may not be the real UART (wedge/console.h). */
 	const struct wedge_backend *be = choose_backend();
+	wedge_printf("wedge: afterburn wedge %s (ABI %u), backend %s\n", AB_TOOLCHAIN_VERSION,
+		     AB_ABI_VERSION, be->name);
 	wedge_load_guest(&boot, &guest);
 	read_sites(&guest);
 	patch_sites(be);

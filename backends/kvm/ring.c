@@ -20,9 +20,16 @@ static uint32_t state_of(const struct ab_ring_slot *s)
 	return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * One turn of a wait, without `pause`: KVM's pause-loop exiting turns a
+ * run of pauses into an exit (and a yield of the vCPU), which is what the
+ * ring exists to avoid, and under QEMU's TCG (the kvm-host platform) each
+ * pause also leaves translated code for QEMU's main loop.  The waits are
+ * short: the poller answers in well under a microsecond.
+ */
 static void spin(void)
 {
-	__asm__ volatile("pause" ::: "memory");
+	__asm__ volatile("" ::: "memory");
 }
 
 /* The next slot, once the request that had it (seq - 64) is done. */

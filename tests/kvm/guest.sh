@@ -2,7 +2,7 @@
 # kvm-guest-*: the test guest under previrt on this machine's /dev/kvm
 # (skipped without one), with the sanitized monitor.
 #
-# usage: tests/kvm/guest.sh full|full-hcall|previrt-native|previrt
+# usage: tests/kvm/guest.sh full|full-hcall|previrt-native|previrt|splitcore
 #   full            --mode full, exit through isa-debug-exit
 #   full-hcall      --mode full, exit=hypercall (AB_HC_EXIT)
 #   previrt-native  --mode previrt, the wedge's native backend: the real
@@ -10,6 +10,9 @@
 #                   timer and hlt are skipped)
 #   previrt         --mode previrt, the wedge's kvm backend (its probe finds
 #                   the monitor): hypercalls and the shared-page interrupts
+#   splitcore       --mode splitcore, the wedge's splitcore backend: the
+#                   console through the ring, interrupts at safe points, the
+#                   polling thread on the second CPU (skipped on one CPU)
 #
 # Each must pass as on the bare platform (tests/guest/bare.sh's verdict),
 # with the checks this KVM cannot run skipped (lib.sh says why).  The
@@ -18,7 +21,7 @@
 # shellcheck source=tests/kvm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || die "usage: guest.sh full|full-hcall|previrt-native|previrt"
+[ $# -eq 1 ] || die "usage: guest.sh full|full-hcall|previrt-native|previrt|splitcore"
 what=$1
 work_dir "guest-$what"
 need_kvm
@@ -42,6 +45,9 @@ previrt-native)
 	min=$((min - 10)) # the timer (7) and hlt (3) checks
 	args+=(--mode previrt) ;;
 previrt) args+=(--mode previrt) ;;
+splitcore)
+	[ "$(nproc)" -ge 2 ] || skip "one CPU here: --mode splitcore needs two"
+	args+=(--mode splitcore) ;;
 *) die "unknown case '$what'" ;;
 esac
 log=$T/serial.log
@@ -76,6 +82,18 @@ previrt)
 	# the timer check's ticks and the hlt check's, at least
 	inj=$(json "$T/stats.json" "d['injected']")
 	[ "$inj" -ge 8 ] || die "stats: only $inj interrupts injected" ;;
+splitcore)
+	grep -a -q '^wedge: backend splitcore: [0-9]* sites patched' "$log" ||
+		die "the wedge did not choose its splitcore backend"
+	[ "$(json "$T/stats.json" "d['hypercalls'].get('hello', 0)")" -eq 1 ] ||
+		die "stats: not one HELLO: $hc"
+	ring=$(json "$T/stats.json" "d['splitcore']['requests']")
+	[ "$(json "$T/stats.json" "d['splitcore']['requests']['console']")" -gt 100 ] &&
+		[ "$(json "$T/stats.json" "d['splitcore']['requests']['exit']")" -eq 1 ] ||
+		die "stats: ring requests $ring"
+	[ "$(json "$T/stats.json" "d['splitcore']['rejected']")" -eq 0 ] || die "stats: the wedge's requests rejected"
+	[ "$(json "$T/stats.json" "d['end']")" = "the guest posted AB_RING_EXIT" ] ||
+		die "stats: the run did not end through the ring" ;;
 esac
 case $what in
 full-hcall)

@@ -51,12 +51,14 @@ kvm_kind() {
 }
 
 # run_previrt OUT ERR ARGS...: previrt (or $RUN, e.g. the sanitized one)
-# with stdout and stderr to files; the exit status in $rc.
+# with stdout and stderr to files; the exit status in $rc.  $WRAP, when
+# set, is a command (words without spaces) that runs it, e.g. taskset.
 run_previrt() {
 	local out=$1 err=$2
 	shift 2
 	set +e
-	timeout -k 5 "${KVM_TIMEOUT:-120}" "${RUN:-$PREVIRT_SAN}" "$@" </dev/null >"$out" 2>"$err"
+	# shellcheck disable=SC2086 # WRAP is split into words on purpose
+	timeout -k 5 "${KVM_TIMEOUT:-120}" ${WRAP:-} "${RUN:-$PREVIRT_SAN}" "$@" </dev/null >"$out" 2>"$err"
 	rc=$?
 	set -e
 }

@@ -12,6 +12,8 @@
  *   | 0x64        | i8042 status 0; 0xfe = reset  | here: ends the run, 0   |
  *   | 0xf4-0xf7   | QEMU's isa-debug-exit         | here: v -> (v << 1) | 1 |
  *   | 0x500-0x50f | hypercalls (abi.h)            | hcall.c                 |
+ *   | 0x1f0-0x1f7,| ATA disk, IRQ14 (full mode    | wedge/dev/ata.c,        |
+ *   | 0x3f6       | with --disk)                  | disk-ata.c              |
  *   | anything    | nothing: reads all ones       | the bus                 |
  *   +-------------+-------------------------------+-------------------------+
  *
@@ -45,7 +47,7 @@ static uint64_t wall_clock(void *ctx)
 	return (uint64_t)time(NULL);
 }
 
-static void uart_irq(void *ctx, unsigned irq, bool level)
+void mon_irq_line(void *ctx, unsigned irq, bool level)
 {
 	struct mon_vm *vm = ctx;
 	struct kvm_irq_level l = { .irq = irq, .level = level };
@@ -95,7 +97,7 @@ int mon_devs_init(struct mon_vm *vm)
 	wedge_pio_bus_init(&d->bus);
 	wedge_uart_init(&d->com1, COM1, console_line, vm);
 	if (vm->cfg->mode == AB_MODE_FULL)
-		wedge_uart_connect_irq(&d->com1, uart_irq, vm, COM1_IRQ);
+		wedge_uart_connect_irq(&d->com1, mon_irq_line, vm, COM1_IRQ);
 	wedge_rtc_init(&d->rtc, wall_clock, vm);
 	wedge_pci_init(&d->pci);
 	wedge_port80_init(&d->port80);
@@ -112,7 +114,7 @@ int mon_devs_init(struct mon_vm *vm)
 			return -1;
 		}
 	}
-	return 0;
+	return mon_ata_attach(vm);
 }
 
 /* A partial line is handed out after CONSOLE_FLUSH_NS: a prompt shows up. */

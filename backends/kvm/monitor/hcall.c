@@ -7,14 +7,17 @@
  * answered in `ret`.  Nothing a guest writes can stop the monitor, except
  * AB_HC_EXIT, whose job that is.
  *
- *   nr  call     full mode                  previrt mode
+ *   nr  call     full mode                  previrt, splitcore
  *   +---+--------+--------------------------+--------------------------+
  *   | 0 | HELLO  | answered, mode FULL, no  | answered, the shared     |
- *   |   |        | shared page (KVM's chips)| page attached (irq.c)    |
+ *   |   |        | shared page (KVM's chips)| page attached (irq.c);   |
+ *   |   |        | disk_sectors 0           | disk_sectors; splitcore: |
+ *   |   |        |                          | the ring (once)          |
  *   | 1 | CONSOLE| to stdout                | to stdout                |
  *   | 2 | EXIT   | ends the run             | ends the run             |
  *   | 3 | KICK   | ignored                  | the page is re-read      |
- *   | 4 | DISK   | -AB_E_NOSYS (no disk yet)| -AB_E_NOSYS              |
+ *   | 4 | DISK   | -AB_E_NOSYS (the disk is | the transfer, synchronous|
+ *   |   |        | the ATA channel)         | (disk.c checks it)       |
  *   +---+--------+--------------------------+--------------------------+
  */
 #include <time.h>
@@ -26,22 +29,44 @@ static void *block(struct mon_vm *vm, uint32_t gpa, size_t size)
 	return gpa & 7 ? NULL : mon_gpa(&vm->mem, gpa, size);
 }
 
+/* Splitcore's ring: 4 KiB-aligned, all of it in RAM, and only one per run. */
+static struct ab_ring *ring_of(struct mon_vm *vm, uint64_t gpa)
+{
+	if (vm->cfg->mode != AB_MODE_SPLITCORE)
+		return NULL;
+	if ((gpa & 0xfff) || atomic_load(&vm->ring.ring))
+		return NULL;
+	return mon_gpa(&vm->mem, gpa, sizeof(struct ab_ring));
+}
+
 static int32_t hello(struct mon_vm *vm, struct ab_hc_hello *h)
 {
+	enum ab_mode mode = vm->cfg->mode;
 	if (h->version != AB_HC_VERSION)
 		return -(int32_t)AB_E_VERSION;
 	void *page = (h->shared & 0xfff) ? NULL : mon_gpa(&vm->mem, h->shared, 4096);
-	if (!page)
+	struct ab_ring *ring = ring_of(vm, h->ring);
+	if (!page || (mode == AB_MODE_SPLITCORE && !ring))
 		return -(int32_t)AB_E_INVAL;
-	h->mode = (uint32_t)vm->cfg->mode;
-	h->flags = 0;
+	bool disk = mode != AB_MODE_FULL && vm->disk.fd >= 0;
+	h->mode = (uint32_t)mode;
+	h->flags = disk && vm->disk.read_only ? AB_HELLO_F_DISK_RO : 0;
 	h->tsc_khz = vm->clock.tsc_khz;
 	h->tsc_hello = mon_guest_tsc(&vm->clock);
 	h->wallclock_sec = (uint64_t)time(NULL);
-	h->disk_sectors = 0;
-	if (vm->cfg->mode != AB_MODE_FULL)
+	h->disk_sectors = disk ? vm->disk.sectors : 0;
+	if (mode != AB_MODE_FULL)
 		mon_irq_attach(vm, page, h->shared);
+	if (ring)
+		mon_ring_attach(vm, ring, page);
 	return 0;
+}
+
+static int32_t disk(struct mon_vm *vm, const struct ab_hc_disk *d)
+{
+	if (vm->cfg->mode == AB_MODE_FULL)
+		return -(int32_t)AB_E_NOSYS;
+	return mon_disk_request(vm, d->op, d->lba, d->count, d->buf);
 }
 
 static int32_t console(struct mon_vm *vm, const struct ab_hc_console *c)
@@ -95,7 +120,7 @@ void mon_hcall(struct mon_vm *vm, unsigned nr, uint32_t gpa)
 		if (ret)
 			((struct ab_hc_exit *)b)->ret = ret;
 		break;
-	default: ret = -(int32_t)AB_E_NOSYS; ((struct ab_hc_disk *)b)->ret = ret; break;
+	default: ret = disk(vm, b); ((struct ab_hc_disk *)b)->ret = ret; break;
 	}
 	if (ret)
 		st->hcall_refused++;

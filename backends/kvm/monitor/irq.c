@@ -17,6 +17,13 @@
  * outside 0..255 is never injected, and nothing read is used as an
  * address.  While injected != acked nothing is requested, so an
  * interrupt window can never spin while the wedge catches up.
+ *
+ * --mode splitcore uses the same code with one difference: the host
+ * timer is armed only while the vCPU is in a hlt exit.  While the guest
+ * runs, the wedge delivers timer ticks itself at its safe points (its PIT
+ * runs on the TSC) and the polling thread kicks the vCPU when something
+ * waits longer than AB_SPLIT_GRACE_US (poller.c); a timer signal per tick
+ * would be an exit per tick for nothing.
  */
 #include <errno.h>
 #include <sys/ioctl.h>
@@ -72,6 +79,8 @@ static uint64_t next_wake(const struct mon_vm *vm, const struct ab_shared *sh, u
 
 static void arm(struct mon_vm *vm, struct ab_shared *sh, uint64_t want)
 {
+	if (vm->cfg->mode == AB_MODE_SPLITCORE && !vm->irq.halted)
+		want = 0;
 	if (want != vm->irq.armed) {
 		vm->irq.armed = want;
 		mon_clock_set(&vm->clock, MON_DL_GUEST,
@@ -80,10 +89,26 @@ static void arm(struct mon_vm *vm, struct ab_shared *sh, uint64_t want)
 	sh->armed_deadline = want;
 }
 
+static void window(struct mon_vm *vm, bool on)
+{
+	vm->run->request_interrupt_window = on;
+	if (vm->ring.on)
+		atomic_store(&vm->ring.window, on); /* the poller need not kick then */
+	if (on)
+		vm->stats->window_requests++;
+}
+
+static void count(struct mon_stats *st, enum mon_inject_at at)
+{
+	st->injected++;
+	st->injected_hlt += at == MON_AT_HLT;
+	st->injected_kick += at == MON_AT_KICK;
+}
+
 static bool inject(struct mon_vm *vm, struct ab_shared *sh, uint64_t now)
 {
 	struct kvm_run *run = vm->run;
-	run->request_interrupt_window = 0;
+	window(vm, false);
 	if (sh->injected != sh->acked)
 		return false;
 	int32_t vec = due_vector(sh, now);
@@ -94,20 +119,19 @@ static bool inject(struct mon_vm *vm, struct ab_shared *sh, uint64_t now)
 		return false;
 	}
 	if (!run->ready_for_interrupt_injection || !run->if_flag) {
-		run->request_interrupt_window = 1;
-		vm->stats->window_requests++;
+		window(vm, true);
 		return false;
 	}
 	struct kvm_interrupt irq = { .irq = (uint32_t)vec };
 	if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &irq) < 0) {
-		run->request_interrupt_window = 1; /* KVM still holds one: later */
+		window(vm, true); /* KVM still holds one: later */
 		return false;
 	}
 	sh->inject_tsc = now;
 	sh->last_vector = vec;
 	sh->injected++;
 	sh->injections++;
-	vm->stats->injected++;
+	count(vm->stats, vm->irq.at);
 	/* IRQ0's vector taken: arm for the periodic PIT's next tick now, where the
 	 * wedge will put it after the INTA, instead of waiting for its kick */
 	uint64_t dl = sh->timer_deadline;

@@ -12,14 +12,23 @@
 
 #include "mon.h"
 
-/* Every file is read and checked before /dev/kvm is opened. */
+/*
+ * Every file is read and checked before /dev/kvm is opened.  The polling
+ * thread (splitcore) starts after mon_clock_init, so that it inherits the
+ * blocked signals and never takes one meant for the vCPU thread.
+ */
 static int setup(struct mon_vm *vm)
 {
-	if (mon_mem_alloc(&vm->mem, vm->cfg->ram))
+	const struct mon_config *c = vm->cfg;
+	if (mon_ring_plan(vm) || mon_mem_alloc(&vm->mem, c->ram))
 		return -1;
-	int r = vm->cfg->mode == AB_MODE_FULL ? mon_boot_linux(vm) : mon_boot_pvh(vm);
+	if (c->disk && mon_disk_open(&vm->disk, c->disk, c->disk_readonly))
+		return -1;
+	if (c->console_times && mon_console_times(&vm->console, c->console_times))
+		return -1;
+	int r = c->mode == AB_MODE_FULL ? mon_boot_linux(vm) : mon_boot_pvh(vm);
 	if (r || mon_kvm_create(vm) || mon_cpuid_setup(vm) || mon_devs_init(vm) ||
-	    mon_clock_init(vm) || mon_cpu_enter(vm) || mon_cpu_msrs(vm))
+	    mon_clock_init(vm) || mon_ring_start(vm) || mon_cpu_enter(vm) || mon_cpu_msrs(vm))
 		return -1;
 	if (vm->cfg->timeout_ns)
 		mon_clock_set(&vm->clock, MON_DL_TIMEOUT, mon_now_ns() + vm->cfg->timeout_ns);
@@ -66,7 +75,8 @@ int mon_cmd_run(int argc, char **argv)
 	int p = mon_parse_run(argc, argv, &cfg);
 	if (p)
 		return p > 0 ? 0 : MON_EXIT_ERROR;
-	struct mon_vm vm = { .cfg = &cfg, .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	struct mon_vm vm = { .cfg = &cfg, .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1,
+			     .disk.fd = -1 };
 	vm.stats = calloc(1, sizeof(*vm.stats));
 	if (!vm.stats) {
 		mon_err("out of memory");
@@ -82,9 +92,12 @@ int mon_cmd_run(int argc, char **argv)
 		if (report(&vm) && status < MON_EXIT_TIMEOUT)
 			status = MON_EXIT_ERROR;
 	}
+	mon_ring_stop(&vm); /* no-op unless a setup failure left it running */
 	mon_trace_stop(&vm.stats->trace); /* no-op unless a setup failure left it */
 	mon_clock_fini(&vm.clock);
 	mon_kvm_close(&vm);
+	mon_disk_close(&vm.disk);
+	mon_console_fini(&vm.console);
 	free(vm.stats);
 	return status;
 }

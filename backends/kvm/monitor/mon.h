@@ -8,8 +8,12 @@
  *   boot-pvh.c mptable.c         the MP table
  *   cpu.c                        GDT, segments, the entry registers
  *   devices.c console.c          userspace port devices, the console
+ *   disk.c disk-ata.c            the disk: backing file, checked requests;
+ *                                full mode's ATA channel (wedge/dev/ata.c)
  *   hcall.c irq.c clock.c        hypercalls, the shared-page interrupt
  *                                protocol, guest time and host timers
+ *   ring.c poller.c              splitcore: the ring's requests, the
+ *                                polling thread (pinning, idling, kicks)
  *   run.c dump.c                 the vCPU loop, the register dump
  *   stats.c stats-json.c kstats.c trace.c names.c   --stats
  *   info.c                       `previrt info`
@@ -33,8 +37,9 @@
  *   | 0x9fc00-0x9ffff| MP table (mptable.c), e820-reserved     | full    |
  *   +----------------+-----------------------------------------+---------+
  *
- * Guest RAM is one host mapping split over two ranges, so that the 32-bit
- * hole (LAPIC, IOAPIC, KVM's TSS and identity-map pages) stays free:
+ * Guest RAM is one host mapping, 2 MiB-aligned for huge nested pages
+ * (mem.c), split over two ranges, so that the 32-bit hole (LAPIC, IOAPIC,
+ * KVM's TSS and identity-map pages) stays free:
  *
  *   [0, min(ram, 3 GiB))           host base + gpa
  *   [4 GiB, 4 GiB + ram - 3 GiB)   host base + 3 GiB + (gpa - 4 GiB)
@@ -42,8 +47,10 @@
 #ifndef MON_H
 #define MON_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,15 +113,19 @@ enum mon_stats_fmt { MON_STATS_NONE, MON_STATS_TABLE, MON_STATS_JSON };
 
 struct mon_config {
 	const char *kernel, *initrd, *append, *wedge; /* wedge NULL: the built-in one */
+	const char *disk;        /* NULL: no disk */
+	bool disk_readonly;
 	uint64_t ram;
 	enum ab_mode mode;
 	enum mon_stats_fmt stats;
 	const char *stats_file;
+	const char *console_times; /* NULL: none */
 	uint64_t timeout_ns;     /* 0: none */
 };
 
 /* 0: run with cfg; 1: help was printed (exit 0); -1: bad usage (printed). */
 int mon_parse_run(int argc, char **argv, struct mon_config *cfg);
+const char *mon_mode_name(enum ab_mode mode);
 void mon_usage_run(FILE *f);
 void mon_usage(FILE *f);
 
@@ -138,8 +149,11 @@ struct mon_mem {
 	uint64_t low;      /* bytes at GPA 0; the rest starts at 4 GiB */
 };
 
+/* 2 MiB-aligned, MADV_HUGEPAGE: KVM can map it with 2 MiB nested pages. */
 int mon_mem_alloc(struct mon_mem *m, uint64_t size);
 void mon_mem_free(struct mon_mem *m);
+/* Bytes of guest RAM the host backs with huge pages now (/proc/self/smaps); -1: unknown. */
+int64_t mon_mem_huge_bytes(const struct mon_mem *m);
 /*
  * The one check of every guest-supplied range: a host pointer to GPA
  * [gpa, gpa + len) if all of it is RAM (within one range), else NULL.
@@ -247,12 +261,19 @@ extern const uint8_t mon_wedge_blob[], mon_wedge_blob_end[];
 
 struct mon_console {
 	int fd;
+	pthread_mutex_t lock; /* the vCPU thread and splitcore's poller both write */
 	bool broken;        /* a write failed: output is dropped (said once) */
 	uint64_t bytes, writes;
+	FILE *times;        /* --console-times: each line stamped, NULL: none */
+	uint64_t t0;        /* the run's start (CLOCK_MONOTONIC ns) */
+	bool mid_line;
 };
 
 void mon_console_init(struct mon_console *c, int fd);
+/* --console-times FILE: 0 or -1 (said). */
+int mon_console_times(struct mon_console *c, const char *path);
 void mon_console_write(struct mon_console *c, const void *buf, size_t len);
+void mon_console_fini(struct mon_console *c);
 
 /* ---- devices.c: the userspace port devices -------------------------- */
 
@@ -263,13 +284,47 @@ struct mon_devs {
 	struct wedge_pci pci;
 	struct wedge_port80 port80;
 	struct wedge_pio_dev i8042, debug_exit;
+	struct wedge_ata ata;      /* on the bus with --disk under --mode full */
+	bool has_ata;
 };
 
 int mon_devs_init(struct mon_vm *vm);
+/* An ISA interrupt line of the in-kernel PIC/IOAPIC (--mode full). */
+void mon_irq_line(void *vm, unsigned irq, bool level);
 /* One port access of the guest (size 1, 2, 4); *val in for `in`. */
 void mon_pio(struct mon_vm *vm, uint16_t port, unsigned size, bool out, uint32_t *val);
 /* Hand out the partial console line (timer, guest exit). */
 void mon_devs_flush(struct mon_vm *vm);
+
+/* ---- disk.c, disk-ata.c: --disk ----------------------------------------- */
+
+struct mon_disk {
+	const char *path;
+	int fd;                    /* -1: no disk */
+	uint64_t sectors;
+	bool read_only;
+	atomic_bool said;          /* a host I/O error was reported (once) */
+	/* statistics; both threads transfer under splitcore (atomic adds) */
+	atomic_uint_fast64_t reads, writes, flushes, sectors_read, sectors_written;
+	atomic_uint_fast64_t errors, refused, io_ns;
+};
+
+/* Open and check --disk (before /dev/kvm): 0 or -1 (said, one line). */
+int mon_disk_open(struct mon_disk *d, const char *path, bool read_only);
+void mon_disk_close(struct mon_disk *d);
+/* count whole sectors at lba (in range, checked by the caller): 0 or -AB_E_IO. */
+int32_t mon_disk_read(struct mon_disk *d, uint64_t lba, unsigned count, void *buf);
+int32_t mon_disk_write(struct mon_disk *d, uint64_t lba, unsigned count, const void *buf);
+int32_t mon_disk_flush(struct mon_disk *d);
+/*
+ * A guest's request (AB_HC_DISK, a ring slot), every field checked: op,
+ * count 1..AB_DISK_MAX_SECTORS, lba + count within the disk, the buffer's
+ * GPA range in RAM; 0 or -AB_E_* (NOSYS without a disk, ROFS, IO, INVAL).
+ */
+int32_t mon_disk_request(struct mon_vm *vm, uint32_t op, uint64_t lba, uint32_t count,
+			 uint64_t gpa);
+/* --mode full: the ATA model on the primary channel, IRQ 14; 0 or -1. */
+int mon_ata_attach(struct mon_vm *vm);
 
 /* ---- clock.c: guest TSC, host timers, signals ------------------------ */
 
@@ -302,16 +357,76 @@ void mon_clock_wait(struct mon_clock *c, uint64_t timeout_ns);
 
 /* ---- irq.c: the shared-page protocol (previrt) ------------------------ */
 
+/* Where the vCPU thread looks at the page: for the injection counts. */
+enum mon_inject_at { MON_AT_EXIT, MON_AT_HLT, MON_AT_KICK };
+
 struct mon_irq {
 	struct ab_shared *shared;  /* NULL until HELLO */
 	uint64_t shared_gpa;
 	uint64_t armed;            /* guest TSC the host timer is set for, 0: none */
+	bool halted;               /* in a hlt exit (splitcore arms the timer only then) */
+	enum mon_inject_at at;
 };
 
 /* HELLO gave the page (checked): reset the monitor's fields. */
 void mon_irq_attach(struct mon_vm *vm, struct ab_shared *sh, uint64_t gpa);
 /* After every exit: the timer, then inject what the protocol allows. true: injected. */
 bool mon_irq_service(struct mon_vm *vm);
+
+/* ---- ring.c, poller.c: --mode splitcore ------------------------------- */
+
+/* Per ring op (index = enum ab_ring_op, 0 = not an op): counts and times. */
+struct mon_ring_op {
+	uint64_t n, ticks, max_ticks;  /* handling: pickup to DONE, host TSC ticks */
+};
+
+struct mon_ring {
+	bool on;                       /* --mode splitcore */
+	bool started;                  /* the thread exists */
+	pthread_t thread, vcpu;
+	int cpu_vcpu, cpu_poller;
+	/* between the threads */
+	struct ab_ring *_Atomic ring;  /* attached at HELLO (release) */
+	struct ab_shared *shared;      /* written before ring */
+	atomic_uint wake;              /* futex word: attach, resume, stop */
+	atomic_bool halted;            /* the vCPU thread is in a hlt exit */
+	atomic_bool sleeping;          /* the poller waits on wake */
+	atomic_bool stop;              /* the run ended: drain and return */
+	atomic_bool window;            /* the vCPU thread asked KVM for an interrupt window */
+	atomic_bool kicked;            /* a grace kick not yet seen by the vCPU thread */
+	_Atomic uint64_t resume_tsc;   /* host TSC: the vCPU thread left its last hlt */
+	/* the poller's own */
+	uint64_t next;                 /* the next request's seq (never the guest's index) */
+	bool looked_empty;             /* the next slot was seen not POSTED ... */
+	uint64_t empty_tsc;            /* ... last at this host TSC */
+	bool due;
+	uint64_t due_since;            /* host TSC: due became 1, or the last kick */
+	bool exited;                   /* an EXIT was taken: nothing more */
+	/* statistics, the poller's (read once it has ended) */
+	struct mon_ring_op op[AB_RING_EXIT + 1];
+	uint64_t rejected, failed, console_bytes;
+	uint64_t pickups, pickup_ticks, pickup_max, queued;
+	uint64_t sleeps, grace_kicks, due_rises;
+	uint64_t drained;              /* requests done after the run had ended */
+	uint64_t wakes, wake_ticks, wake_max; /* a sleep's end: resume to running again */
+};
+
+/* Check that two CPUs can be had and pick them (before /dev/kvm); 0 or -1. */
+int mon_ring_plan(struct mon_vm *vm);
+/* Pin the vCPU thread, start the poller (after mon_clock_init); 0 or -1. */
+int mon_ring_start(struct mon_vm *vm);
+/* HELLO gave the ring (checked): the poller starts taking requests. */
+void mon_ring_attach(struct mon_vm *vm, struct ab_ring *ring, struct ab_shared *sh);
+/* The vCPU thread enters (true) or leaves (false) a hlt exit. */
+void mon_ring_halted(struct mon_vm *vm, bool halted);
+/* The vCPU thread, before it injects: a grace kick since it last looked? (clears it) */
+bool mon_ring_kicked(struct mon_vm *vm);
+/* The run is over: the poller finishes what is posted, then ends (idempotent). */
+void mon_ring_stop(struct mon_vm *vm);
+/* The poller: take slot next % AB_RING_SLOTS if it is ready; true if one was taken. */
+bool mon_ring_poll(struct mon_vm *vm, struct ab_ring *ring, uint64_t now);
+/* Wake the vCPU thread out of KVM_RUN or its hlt sleep (any thread). */
+void mon_kick_vcpu(struct mon_vm *vm);
 
 /* ---- hcall.c ------------------------------------------------------- */
 
@@ -361,6 +476,7 @@ struct mon_stats {
 	uint64_t eintr;                    /* KVM_RUN returned EINTR */
 	uint64_t pio_in[65536], pio_out[65536];
 	uint64_t pio_coalesced;
+	uint64_t pio_strings, pio_string_items; /* exits with io.count > 1, and their items */
 	uint64_t mmio_reads, mmio_writes;
 	struct mon_mmio_page mmio[MON_MMIO_PAGES]; /* the first pages touched */
 	unsigned nmmio;
@@ -368,6 +484,7 @@ struct mon_stats {
 	uint64_t hcall_bad;                /* no block to answer in: ignored */
 	uint64_t hcall_refused;            /* answered with a negative ret */
 	uint64_t injected, window_requests, bad_vectors, halts, halt_ns;
+	uint64_t injected_hlt, injected_kick; /* of injected: at a hlt, after a grace kick */
 	struct mon_kstats kvm_vm, kvm_vcpu;
 	struct mon_trace trace;
 };
@@ -389,6 +506,9 @@ void mon_trace_stop(struct mon_trace *t);
 const char *mon_kvm_exit_name(unsigned reason);
 const char *mon_hw_exit_name(bool svm, uint64_t reason);
 const char *mon_hcall_name(unsigned nr);
+const char *mon_ring_op_name(unsigned op); /* 0: "invalid" (not an op, or a bad slot) */
+/* Host TSC ticks in ns (the guest's tsc_khz is the host's: the monitor never scales it). */
+double mon_ticks_ns(const struct mon_vm *vm, uint64_t ticks);
 
 /* ---- run.c, dump.c ------------------------------------------------- */
 
@@ -405,16 +525,19 @@ struct mon_vm {
 	struct mon_console console;
 	struct mon_clock clock;
 	struct mon_irq irq;
+	struct mon_disk disk;
+	struct mon_ring ring;
 	struct mon_stats *stats;
 	uint32_t last_exit;       /* for the register dump */
-	bool done;
+	atomic_bool done;         /* set by mon_end, from either thread */
+	atomic_int ending;        /* mon_end's first caller wins */
 	int status;               /* the exit status, once done */
 	const char *why;          /* how it ended, for the stats */
 };
 
 /* Run the guest until it ends; the exit status. */
 int mon_run(struct mon_vm *vm);
-/* End the run with status (first caller wins). */
+/* End the run with status (first caller wins; any thread). */
 void mon_end(struct mon_vm *vm, int status, const char *why);
 void mon_dump(struct mon_vm *vm, const char *what);
 

@@ -2,7 +2,7 @@
  * Names for the numbers in the stats and the register dump: KVM's exits
  * to userspace (KVM_EXIT_*), the hardware exit codes of the kvm:kvm_exit
  * tracepoint (SVM's VMEXIT codes or VMX's basic exit reasons, the names
- * KVM's own tracepoint prints), and our hypercalls.
+ * KVM's own tracepoint prints), our hypercalls and the ring's ops.
  */
 #include "mon.h"
 
@@ -93,4 +93,15 @@ const char *mon_hcall_name(unsigned nr)
 	};
 	_Static_assert(AB_HC_COUNT == 5 && AB_HC_PORT_COUNT == 16, "hypercall names");
 	return nr < AB_HC_PORT_COUNT ? names[nr] : "?";
+}
+
+const char *mon_ring_op_name(unsigned op)
+{
+	static const char *const names[] = {
+		[0] = "invalid", [AB_RING_CONSOLE] = "console", [AB_RING_DISK_READ] = "disk_read",
+		[AB_RING_DISK_WRITE] = "disk_write", [AB_RING_DISK_FLUSH] = "disk_flush",
+		[AB_RING_EXIT] = "exit",
+	};
+	_Static_assert(AB_RING_EXIT == 5, "ring op names");
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";
 }

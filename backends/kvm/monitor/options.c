@@ -37,9 +37,19 @@ void mon_usage_run(FILE *f)
 		"                       Linux's 64-bit boot protocol (the default)\n"
 		"  --mode previrt       the wedge (PVH) loads the unchanged kernel and patches it;\n"
 		"                       no in-kernel chips: the wedge's PIC/PIT, our injection\n"
-		"  --wedge FILE         the wedge to use with --mode previrt (default: built in)\n"
+		"  --mode splitcore     as previrt, and the wedge's requests go through a ring\n"
+		"                       that a polling thread serves: the vCPU thread is pinned\n"
+		"                       to the first CPU this process may use, the poller to the\n"
+		"                       second (two are needed)\n"
+		"  --wedge FILE         the wedge for previrt or splitcore (default: built in)\n"
+		"  --disk FILE          a disk of FILE's size / 512 sectors (full: an ATA disk on\n"
+		"                       the primary channel, IRQ 14; previrt, splitcore: through\n"
+		"                       the wedge); FILE must be writable\n"
+		"  --disk-readonly      the disk is read-only (FILE is opened read-only)\n"
 		"  --stats[=table|json] exit counts and times on stderr when the run ends\n"
 		"  --stats-file FILE    the same as JSON into FILE\n"
+		"  --console-times FILE the console's lines, each after the seconds since the\n"
+		"                       run started (host clock)\n"
 		"  --timeout SECS       end the run after SECS seconds (e.g. 30, 0.5)\n"
 		"  -h, --help           this text\n"
 		"\n"
@@ -56,7 +66,7 @@ void mon_usage_run(FILE *f)
 }
 
 enum { OPT_KERNEL = 256, OPT_INITRD, OPT_APPEND, OPT_MODE, OPT_WEDGE, OPT_STATS,
-	OPT_STATS_FILE, OPT_TIMEOUT };
+	OPT_STATS_FILE, OPT_TIMEOUT, OPT_DISK, OPT_DISK_RO, OPT_CONSOLE_TIMES };
 
 static const struct option longopts[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -68,6 +78,9 @@ static const struct option longopts[] = {
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "disk-readonly", no_argument, NULL, OPT_DISK_RO },
+	{ "console-times", required_argument, NULL, OPT_CONSOLE_TIMES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -88,6 +101,9 @@ static int one(struct mon_config *c, int opt, const char *arg)
 	case OPT_APPEND: c->append = arg; return 0;
 	case OPT_WEDGE: c->wedge = arg; return 0;
 	case OPT_STATS_FILE: c->stats_file = arg; return 0;
+	case OPT_DISK: c->disk = arg; return 0;
+	case OPT_DISK_RO: c->disk_readonly = true; return 0;
+	case OPT_CONSOLE_TIMES: c->console_times = arg; return 0;
 	case 'm':
 		if (mon_parse_size(arg, &c->ram) || c->ram < MON_RAM_MIN || c->ram > MON_RAM_MAX ||
 		    c->ram % (4 * MON_KIB))
@@ -98,8 +114,10 @@ static int one(struct mon_config *c, int opt, const char *arg)
 			c->mode = AB_MODE_FULL;
 		else if (!strcmp(arg, "previrt"))
 			c->mode = AB_MODE_PREVIRT;
+		else if (!strcmp(arg, "splitcore"))
+			c->mode = AB_MODE_SPLITCORE;
 		else
-			return usage_error("--mode %s: want full or previrt", arg);
+			return usage_error("--mode %s: want full, previrt or splitcore", arg);
 		return 0;
 	case OPT_STATS:
 		if (!arg || !strcmp(arg, "table"))
@@ -147,7 +165,19 @@ int mon_parse_run(int argc, char **argv, struct mon_config *c)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!c->kernel)
 		return usage_error("%s", "--kernel FILE is missing");
-	if (c->wedge && c->mode != AB_MODE_PREVIRT)
-		return usage_error("%s", "--wedge needs --mode previrt");
+	if (c->wedge && c->mode == AB_MODE_FULL)
+		return usage_error("%s", "--wedge needs --mode previrt or splitcore");
+	if (c->disk_readonly && !c->disk)
+		return usage_error("%s", "--disk-readonly needs --disk FILE");
 	return 0;
+}
+
+const char *mon_mode_name(enum ab_mode mode)
+{
+	switch (mode) {
+	case AB_MODE_FULL: return "full";
+	case AB_MODE_PREVIRT: return "previrt";
+	case AB_MODE_SPLITCORE: return "splitcore";
+	}
+	return "?";
 }

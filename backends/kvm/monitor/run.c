@@ -12,6 +12,12 @@
  *   | INTERNAL_ERROR,      | register dump, status 127                  |
  *   | FAIL_ENTRY, others   |                                            |
  *   +----------------------+--------------------------------------------+
+ *
+ * Under --mode splitcore this is the vCPU thread; the polling thread
+ * (poller.c) may end the run too (AB_RING_EXIT), so mon_end is atomic,
+ * and when the loop ends for any reason the poller first finishes every
+ * request already posted (console lines, disk writes) before the console
+ * is flushed and the stats are taken.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,11 +27,12 @@
 
 void mon_end(struct mon_vm *vm, int status, const char *why)
 {
-	if (vm->done)
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&vm->ending, &none, 1))
 		return;
-	vm->done = true;
 	vm->status = status;
 	vm->why = why;
+	atomic_store(&vm->done, true);
 }
 
 static void io_exit(struct mon_vm *vm)
@@ -43,6 +50,10 @@ static void io_exit(struct mon_vm *vm)
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	uint64_t *count = out ? vm->stats->pio_out : vm->stats->pio_in;
 	count[run->io.port] += run->io.count;
+	if (run->io.count > 1) { /* rep ins/outs: KVM hands over up to a page at once */
+		vm->stats->pio_strings++;
+		vm->stats->pio_string_items += run->io.count;
+	}
 	for (uint32_t i = 0; i < run->io.count && !vm->done; i++) {
 		uint32_t v = 0;
 		if (out)
@@ -112,6 +123,9 @@ static void halt(struct mon_vm *vm)
 	struct mon_clock *c = &vm->clock;
 	uint64_t t0 = mon_now_ns(), now = t0;
 	vm->stats->halts++;
+	vm->irq.halted = true;
+	vm->irq.at = MON_AT_HLT;
+	mon_ring_halted(vm, true);
 	while (!vm->done && !mon_irq_service(vm)) {
 		now = mon_now_ns();
 		if (c->armed && c->armed <= now) {
@@ -122,6 +136,8 @@ static void halt(struct mon_vm *vm)
 		now = mon_now_ns();
 		service(vm, now);
 	}
+	vm->irq.halted = false;
+	mon_ring_halted(vm, false);
 	vm->stats->halt_ns += now - t0;
 }
 
@@ -180,13 +196,18 @@ int mon_run(struct mon_vm *vm)
 {
 	struct mon_stats *st = vm->stats;
 	st->t_start = mon_now_ns();
+	vm->console.t0 = st->t_start;
 	while (!vm->done) {
+		/* Here, not at the EINTR: another wait may have taken the kick's signal. */
+		if (mon_ring_kicked(vm))
+			vm->irq.at = MON_AT_KICK;
 		mon_irq_service(vm);
 		uint64_t t0 = mon_now_ns();
 		int r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 		uint64_t t1 = mon_now_ns();
 		st->t_in_run += t1 - t0;
+		vm->irq.at = MON_AT_EXIT;
 		if (r < 0 && (e == EINTR || e == EAGAIN)) {
 			st->eintr++;
 			count_exit(vm, KVM_EXIT_INTR);
@@ -201,6 +222,7 @@ int mon_run(struct mon_vm *vm)
 		mon_kvm_drain_pio(vm);
 		service(vm, t1);
 	}
+	mon_ring_stop(vm);
 	mon_kvm_drain_pio(vm);
 	mon_devs_flush(vm);
 	st->t_end = mon_now_ns();

@@ -5,7 +5,8 @@
  *                      (binary stats of the vCPU and the VM)
  *   tracefs            every exit by hardware reason (SVM/VMX codes)
  *   the monitor        exits that came back from KVM_RUN, port I/O by
- *                      port, hypercalls, injected interrupts
+ *                      port, hypercalls, injected interrupts, the disk,
+ *                      splitcore's ring and polling thread
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ static void ports(FILE *f, const struct mon_stats *st)
 		fprintf(f, "    %-10s %30llu\n", "others", (unsigned long long)rest);
 	if (st->pio_coalesced)
 		fprintf(f, "    0x0080 out, coalesced %19llu\n", (unsigned long long)st->pio_coalesced);
+	if (st->pio_strings)
+		fprintf(f, "    string I/O (rep ins/outs): %llu exits moved %llu items\n",
+			(unsigned long long)st->pio_strings, (unsigned long long)st->pio_string_items);
 	free(v);
 }
 
@@ -114,9 +118,10 @@ static void monitor(FILE *f, const struct mon_vm *vm)
 	}
 	fprintf(f, "%s; refused %llu, unanswerable %llu\n", total ? "" : " none",
 		(unsigned long long)st->hcall_refused, (unsigned long long)st->hcall_bad);
-	fprintf(f, "  interrupts injected %llu, window requests %llu, bad vectors %llu\n",
-		(unsigned long long)st->injected, (unsigned long long)st->window_requests,
-		(unsigned long long)st->bad_vectors);
+	fprintf(f, "  interrupts injected %llu (at hlt %llu, after grace kicks %llu), window "
+		"requests %llu, bad vectors %llu\n", (unsigned long long)st->injected,
+		(unsigned long long)st->injected_hlt, (unsigned long long)st->injected_kick,
+		(unsigned long long)st->window_requests, (unsigned long long)st->bad_vectors);
 	fprintf(f, "  halts %llu (%.3f s halted), MMIO reads %llu writes %llu\n",
 		(unsigned long long)st->halts, (double)st->halt_ns / 1e9,
 		(unsigned long long)st->mmio_reads, (unsigned long long)st->mmio_writes);
@@ -126,6 +131,72 @@ static void monitor(FILE *f, const struct mon_vm *vm)
 			(unsigned long long)st->mmio[i].writes);
 	fprintf(f, "  console: %llu bytes in %llu writes\n", (unsigned long long)vm->console.bytes,
 		(unsigned long long)vm->console.writes);
+	int64_t huge = mon_mem_huge_bytes(&vm->mem);
+	fprintf(f, "  guest RAM: %llu MiB, in huge pages now: ", (unsigned long long)(vm->mem.size / MON_MIB));
+	if (huge < 0)
+		fprintf(f, "unknown (no AnonHugePages in /proc/self/smaps)\n");
+	else
+		fprintf(f, "%lld MiB\n", (long long)(huge / (int64_t)MON_MIB));
+}
+
+double mon_ticks_ns(const struct mon_vm *vm, uint64_t ticks)
+{
+	return vm->clock.tsc_khz ? (double)ticks * 1e6 / (double)vm->clock.tsc_khz : 0;
+}
+
+static void disk(FILE *f, const struct mon_disk *d)
+{
+	if (d->fd < 0)
+		return;
+	fprintf(f, "  disk %s: %llu sectors%s: reads %llu (%llu sectors), writes %llu (%llu "
+		"sectors), flushes %llu; refused %llu, host errors %llu; %.3f s in I/O\n", d->path,
+		(unsigned long long)d->sectors, d->read_only ? " (read-only)" : "",
+		(unsigned long long)d->reads, (unsigned long long)d->sectors_read,
+		(unsigned long long)d->writes, (unsigned long long)d->sectors_written,
+		(unsigned long long)d->flushes, (unsigned long long)d->refused,
+		(unsigned long long)d->errors, (double)d->io_ns / 1e9);
+}
+
+static void ring_ops(FILE *f, const struct mon_vm *vm)
+{
+	const struct mon_ring *r = &vm->ring;
+	fprintf(f, "    requests:");
+	for (unsigned op = 1; op <= AB_RING_EXIT; op++)
+		fprintf(f, " %s %llu", mon_ring_op_name(op), (unsigned long long)r->op[op].n);
+	fprintf(f, "; invalid slots %llu; rejected (-AB_E_INVAL) %llu, failed %llu\n",
+		(unsigned long long)r->op[0].n, (unsigned long long)r->rejected,
+		(unsigned long long)r->failed);
+	fprintf(f, "    handling, pickup to DONE (avg/max us):");
+	for (unsigned op = 0; op <= AB_RING_EXIT; op++)
+		if (r->op[op].n)
+			fprintf(f, " %s %.2f/%.2f", mon_ring_op_name(op),
+				mon_ticks_ns(vm, r->op[op].ticks / r->op[op].n) / 1e3,
+				mon_ticks_ns(vm, r->op[op].max_ticks) / 1e3);
+	fprintf(f, "\n");
+}
+
+static void ring(FILE *f, const struct mon_vm *vm)
+{
+	const struct mon_ring *r = &vm->ring;
+	if (!r->on)
+		return;
+	fprintf(f, "  splitcore: vCPU thread pinned to CPU %d, polling thread to CPU %d\n",
+		r->cpu_vcpu, r->cpu_poller);
+	ring_ops(f, vm);
+	fprintf(f, "    post to pickup, at most (since the slot was last seen empty): %llu timed, "
+		"avg %.2f us, max %.2f us; %llu found already posted\n",
+		(unsigned long long)r->pickups,
+		r->pickups ? mon_ticks_ns(vm, r->pickup_ticks / r->pickups) / 1e3 : 0.0,
+		mon_ticks_ns(vm, r->pickup_max) / 1e3, (unsigned long long)r->queued);
+	fprintf(f, "    poller: %llu sleeps while the vCPU was halted, back %.2f us avg, %.2f us max "
+		"after the vCPU resumed; due set %llu times; grace kicks %llu\n",
+		(unsigned long long)r->sleeps,
+		r->wakes ? mon_ticks_ns(vm, r->wake_ticks / r->wakes) / 1e3 : 0.0,
+		mon_ticks_ns(vm, r->wake_max) / 1e3, (unsigned long long)r->due_rises,
+		(unsigned long long)r->grace_kicks);
+	if (r->drained)
+		fprintf(f, "    drained at the end of the run: %llu requests\n",
+			(unsigned long long)r->drained);
 }
 
 void mon_stats_print(const struct mon_vm *vm, FILE *f)
@@ -133,7 +204,7 @@ void mon_stats_print(const struct mon_vm *vm, FILE *f)
 	const struct mon_stats *st = vm->stats;
 	double wall = (double)(st->t_end - st->t_start) / 1e9;
 	fprintf(f, "%s: stats: --mode %s, %.3f s wall, %.3f s in KVM_RUN, status %d (%s)\n",
-		MON_NAME, vm->cfg->mode == AB_MODE_FULL ? "full" : "previrt", wall,
+		MON_NAME, mon_mode_name(vm->cfg->mode), wall,
 		(double)st->t_in_run / 1e9, vm->status, vm->why ? vm->why : "?");
 	kstats(f, "KVM vCPU stats", &st->kvm_vcpu);
 	kstats(f, "KVM VM stats", &st->kvm_vm);
@@ -141,4 +212,6 @@ void mon_stats_print(const struct mon_vm *vm, FILE *f)
 	user_exits(f, st);
 	ports(f, st);
 	monitor(f, vm);
+	disk(f, &vm->disk);
+	ring(f, vm);
 }

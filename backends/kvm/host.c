@@ -67,7 +67,8 @@ void kvm_host_stop(uint16_t port, unsigned size, uint32_t v)
 	/* What the monitor makes of these writes under previrt (docs/monitor.md). */
 	if (port == I8042_STATUS && (v & 0xff) != 0xfe)
 		return;
-	kvm_ring_exit(port == I8042_STATUS ? 0 : (int32_t)((v << 1) | 1));
+	uint64_t status = port == I8042_STATUS ? 0 : (uint64_t)v << 1 | 1;
+	kvm_ring_exit(status > AB_EXIT_STATUS_MAX ? AB_EXIT_STATUS_MAX : (int32_t)status);
 }
 
 void kvm_kick(void)

@@ -95,6 +95,9 @@ void kvm_ring_exit(int32_t status)
 	unsigned i;
 	struct ab_ring_slot *s = claim(&i);
 	post(s, AB_RING_EXIT, 0, 0, (uint32_t)status);
-	wait_done(s);
-	kvm_halt_forever(); /* the monitor ends the run when it takes the request */
+	int32_t refused = wait_done(s);
+	/* The monitor ends the run when it takes the request: nothing follows. */
+	if (refused)
+		wedge_panic("kvm: the monitor refused the exit with status %d (%d)", status, refused);
+	kvm_halt_forever();
 }

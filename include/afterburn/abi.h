@@ -300,7 +300,9 @@ struct ab_hc_console {
 };
 #define AB_HC_CONSOLE_MAX 4096u
 
-/* AB_HC_EXIT: the monitor ends the run with exit status `status` (0..123). */
+/* AB_HC_EXIT (and AB_RING_EXIT): the monitor ends the run with exit status
+ * `status`, 0..AB_EXIT_STATUS_MAX (its own statuses are above). */
+#define AB_EXIT_STATUS_MAX 123
 struct ab_hc_exit {
 	int32_t status;
 	int32_t ret;            /* written only when the call is refused */

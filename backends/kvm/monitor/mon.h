@@ -66,7 +66,7 @@
 
 /* Exit statuses of `previrt run` (docs/monitor.md, --help). */
 enum {
-	MON_EXIT_GUEST_MAX = 123, /* 0..123: the guest's own status */
+	MON_EXIT_GUEST_MAX = AB_EXIT_STATUS_MAX, /* 0..123: the guest's own status (abi.h) */
 	MON_EXIT_TIMEOUT = 124,   /* --timeout expired */
 	MON_EXIT_ERROR = 125,     /* the monitor could not run the guest */
 	MON_EXIT_SHUTDOWN = 126,  /* triple fault (KVM_EXIT_SHUTDOWN) */

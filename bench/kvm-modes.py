@@ -38,6 +38,16 @@ def printk_time(console, text):
     return float(m.group(1)) if m else None
 
 
+def host_time(times, text):
+    """Seconds since the run started (the monitor's clock: its set-up, the
+    wedge's and the kernel's boot all included) when a line with text came."""
+    for line in times.splitlines():
+        t, _, rest = line.partition(" ")
+        if text in rest:
+            return float(t)
+    return None
+
+
 def kv_line(console, prefix):
     m = re.search("^" + re.escape(prefix) + r"(.*)$", console, re.M)
     if not m:
@@ -65,6 +75,9 @@ def linux_run(base):
            "disk_ok": "AFTERBURN-DISK-OK" in console,
            "init_s": printk_time(console, "Run /init as init process"),
            "end_s": printk_time(console, "reboot: Restarting system")}
+    times = read(base + ".files/times")
+    run["host_init_s"] = host_time(times, "AFTERBURN-INIT: reached /init")
+    run["host_done_s"] = host_time(times, "AFTERBURN-DONE")
     run.update({"workload_" + k: v for k, v in kv_line(console, "AFTERBURN-WORKLOAD: ").items()})
     run.update({"disk_" + k: v for k, v in kv_line(console, "AFTERBURN-DISK: ").items()})
     if "disk_mib" not in run:
@@ -141,7 +154,7 @@ def main():
             if g["status"] != 1 or not g["bench"]:
                 failures.append("guest %s round %d: status %s" % (m, i, g["status"]))
 
-    keys = ["init_s", "end_s", "wall_s", "exits", "monitor_exits", "injected",
+    keys = ["host_init_s", "host_done_s", "init_s", "end_s", "wall_s", "exits", "monitor_exits", "injected",
             "workload_syscall_ns", "workload_forkexec_us", "workload_write_ns"]
     dkeys = ["exits", "disk_path_exits", "console_path_exits", "disk_write_mbs", "disk_read_mbs",
              "disk_mib"]
@@ -161,7 +174,9 @@ def main():
             for m in modes}
 
     print("\nLinux 6.1 (afterburned vmlinux, test initramfs), median of %d rounds" % rounds)
-    labels = [("init_s", "boot to /init (s, guest clock)"), ("end_s", "to the reset (s, guest)"),
+    labels = [("host_init_s", "boot to /init (s, from run start)"),
+              ("host_done_s", "to AFTERBURN-DONE (s, same)"),
+              ("init_s", "kernel to /init (s, guest clock)"), ("end_s", "to the reset (s, guest)"),
               ("wall_s", "run (s, host)"), ("exits", "VM exits, all reasons"),
               ("monitor_exits", "exits reaching the monitor"), ("injected", "interrupts injected"),
               ("workload_syscall_ns", "getppid (ns)"), ("workload_forkexec_us", "fork+exec (us)"),
@@ -195,8 +210,10 @@ def main():
     if "full" in modes and "previrt" in modes:
         f, p = lsum["full"], lsum["previrt"]
         targets["previrt_exit_share"] = {"value": ratio(p["exits"], f["exits"]), "max": 0.05}
-        targets["previrt_boot_time_ratio"] = {"value": ratio(p["init_s"], f["init_s"]), "max": 0.5}
-        targets["previrt_run_time_ratio"] = {"value": ratio(p["end_s"], f["end_s"])}
+        targets["previrt_boot_time_ratio"] = {
+            "value": ratio(p["host_init_s"], f["host_init_s"]), "max": 0.5,
+            "note": "time from `previrt run` to the /init marker: monitor, wedge and kernel"}
+        targets["previrt_run_time_ratio"] = {"value": ratio(p["host_done_s"], f["host_done_s"])}
         for n in ("cpuid-0", "uart-lsr") if have_guest else ():
             targets["previrt_" + n + "_speedup"] = {
                 "value": ratio(gsum["full"].get(n), gsum["previrt"].get(n)), "min": 100}

@@ -50,7 +50,7 @@ mkdir -p "$work" bench/results
 batch=$work/batch
 append='console=ttyS0 printk.time=1 tsc=reliable'
 tsc='tsc_early_khz=$(previrt info | sed -n "s/^ *guest TSC *\([0-9]*\) kHz/\1/p")'
-linux="previrt run --kernel /opt/vmlinux --initrd /opt/initramfs.cpio --stats-file \$OUT/stats.json --timeout 600"
+linux="previrt run --kernel /opt/vmlinux --initrd /opt/initramfs.cpio --stats-file \$OUT/stats.json --console-times \$OUT/times --timeout 600"
 {
 	echo "info previrt info"
 	for ((r = 1; r <= rounds; r++)); do

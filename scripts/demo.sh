@@ -89,7 +89,7 @@ rm -rf "$out"
 tsc='tsc_early_khz=$(previrt info | sed -n "s/^ *guest TSC *\([0-9]*\) kHz/\1/p")'
 for m in $modes; do
 	echo "boot-$m-1 previrt run --mode $m --kernel /opt/vmlinux --initrd /opt/initramfs.cpio" \
-		"--append \"$append $tsc\" --stats-file \$OUT/stats.json --timeout 300"
+		"--append \"$append $tsc\" --stats-file \$OUT/stats.json --console-times \$OUT/times --timeout 300"
 done >"$batch"
 tests/platform/kvm-host-batch.sh --add "$BUILD/bin/previrt:bin/previrt" --add "$vmlinux" \
 	--add "$BUILD/initramfs/initramfs.cpio" "$batch" "$out" 2>/dev/null ||

@@ -28,12 +28,33 @@ static void hc_console(const char *buf, size_t len)
 	}
 }
 
+/*
+ * Under splitcore the wedge's lines from its probe to HELLO (the banner,
+ * the sites it found on the user's stack) wait here for the ring, so that
+ * the console path has no exit at all; a line that does not fit still
+ * goes out by hypercall.
+ */
+static char early[2048];
+static size_t early_len;
+
 void kvm_console_line(const char *buf, size_t len)
 {
-	if (kvm.mode == AB_MODE_SPLITCORE)
+	if (kvm.mode == AB_MODE_SPLITCORE) {
 		kvm_ring_console(buf, len);
-	else
+	} else if (kvm.ring_expected && len <= sizeof(early) - early_len) {
+		for (size_t i = 0; i < len; i++)
+			early[early_len++] = buf[i];
+	} else {
 		hc_console(buf, len);
+	}
+}
+
+void kvm_console_ring_started(void)
+{
+	kvm.ring_expected = false;
+	if (early_len)
+		kvm_ring_console(early, early_len);
+	early_len = 0;
 }
 
 static int hc_disk(uint32_t op, uint64_t lba, unsigned count, const void *buf)

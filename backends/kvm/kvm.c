@@ -42,6 +42,7 @@ static int probe(uint32_t mode)
 {
 	if (!monitor_runs(mode))
 		return 0;
+	kvm.ring_expected = mode == AB_MODE_SPLITCORE;
 	wedge_console_set_sink(kvm_console_line);
 	return 1;
 }
@@ -82,6 +83,8 @@ static void hello(uint32_t mode)
 	kvm.wallclock_sec = call.wallclock_sec;
 	kvm.disk_sectors = call.disk_sectors;
 	kvm.disk_read_only = call.flags & AB_HELLO_F_DISK_RO;
+	if (mode == AB_MODE_SPLITCORE)
+		kvm_console_ring_started();
 }
 
 static void prepare(uint32_t mode)

@@ -36,7 +36,8 @@
 /* What the monitor said at HELLO, and the wedge's state for this guest. */
 struct kvm_state {
 	struct ab_shared *shared;
-	uint32_t mode;              /* enum ab_mode */
+	uint32_t mode;              /* enum ab_mode; AB_MODE_FULL (0) until HELLO */
+	bool ring_expected;         /* splitcore's probe said so: console lines wait for the ring */
 	uint64_t tsc_khz, tsc_hello, wallclock_sec;
 	uint64_t disk_sectors;      /* 0: no disk */
 	bool disk_read_only;
@@ -66,6 +67,8 @@ uint64_t kvm_real_cr4(void);
 
 /* host.c: what the guest needs from the host, by mode. */
 void kvm_console_line(const char *buf, size_t len);
+/* After a splitcore HELLO: the lines kept since the probe go to the ring. */
+void kvm_console_ring_started(void);
 int kvm_host_disk(enum ab_disk_op op, uint64_t lba, unsigned count, const void *buf);
 void kvm_host_stop(uint16_t port, unsigned size, uint32_t v);
 void kvm_kick(void);

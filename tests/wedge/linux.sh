@@ -137,6 +137,7 @@ echo "wedge: the trace dump is complete and plausible ($syscalls syscalls, $fork
 	"$bytes console bytes):"
 awk '$2 != 0 { printf "    %-14s %s\n", $1, $2 }' "$T/trace-kinds.txt"
 echo "wedge: the 15 most executed sites:"
-sort -k3,3nr "$T/trace-sites.txt" | head -n 15 |
+# (sed, not head: head would leave sort a SIGPIPE, which pipefail turns into a failure)
+sort -k3,3nr "$T/trace-sites.txt" | sed -n 1,15p |
 	awk 'NR == FNR { where[$1] = $2; next } { printf "    %-20s %-40s %-8s %s\n", $1, where[$1], $2, $3 }' \
 	"$T/sites-where.txt" -

@@ -1,6 +1,8 @@
 # afterburner: the rewriter, its `as` wrapper, the audit and site tools, pack.
 
 AB_COMMON_SRCS := common/ab_kind.c common/ab_decode.c
+# The boot protocols (include/afterburn/boot.h): the wedge and the monitor.
+AB_BOOT_SRCS := common/ab_boot.c
 AB_REWRITE_SRCS := $(sort $(wildcard afterburner/rewrite/*.c))
 AB_AUDIT_SRCS := $(sort $(wildcard afterburner/audit/*.c))
 AB_PACK_SRCS := $(sort $(wildcard afterburner/pack/*.c))

@@ -45,7 +45,7 @@ $(BUILD)/obj-wedge/%.o: %.S
 # The device models and the virtual CPU ride along for the backends that
 # emulate (they are built and unit-tested on their own, wedge/dev, wedge/cpu).
 WEDGE_IMAGE_OBJS := $(call objs,obj-wedge,$(WEDGE_CORE_SRCS) $(WEDGE_BACKEND_SRCS) \
-	$(WEDGE_RT_SRCS) $(AB_COMMON_SRCS) $(sort $(wildcard wedge/dev/*.c wedge/cpu/*.c))) $(patsubst %.S,$(BUILD)/obj-wedge/%.o,$(WEDGE_RT_ASM))
+	$(WEDGE_RT_SRCS) $(AB_COMMON_SRCS) $(AB_BOOT_SRCS) $(sort $(wildcard wedge/dev/*.c wedge/cpu/*.c))) $(patsubst %.S,$(BUILD)/obj-wedge/%.o,$(WEDGE_RT_ASM))
 
 $(BUILD)/wedge/wedge.elf: $(WEDGE_IMAGE_OBJS) wedge/rt/wedge.ld
 	@mkdir -p $(@D)

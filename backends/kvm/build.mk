@@ -8,7 +8,8 @@
 
 MON_SRCS := $(sort $(wildcard backends/kvm/monitor/*.c))
 # The wedge's own device models, compiled for the host (docs/wedge-devices.md).
-MON_DEV_SRCS := $(addprefix wedge/dev/,bus.c uart.c rtc.c calendar.c pci.c port80.c zero.c ata.c)
+MON_DEV_SRCS := $(addprefix wedge/dev/,bus.c uart.c rtc.c calendar.c pci.c port80.c zero.c ata.c) \
+	$(AB_BOOT_SRCS)
 MON_BLOB := $(BUILD)/obj/backends/kvm/monitor/wedge-blob.o
 MON_WEDGE_ELF := $(BUILD)/wedge/wedge.elf
 

@@ -5,26 +5,9 @@
  * command line is the loader's (-append); the memory map is copied, since
  * loading the guest may overwrite where the loader left it.
  */
+#include "afterburn/boot.h"
 #include "wedge/guest.h"
 #include "wedge/rt.h"
-
-#define PVH_MAGIC 0x336ec578u
-
-struct hvm_start_info {
-	uint32_t magic, version, flags, nr_modules;
-	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
-	uint64_t memmap_paddr;   /* version >= 1 */
-	uint32_t memmap_entries, reserved;
-};
-
-struct hvm_modlist_entry {
-	uint64_t paddr, size, cmdline_paddr, reserved;
-};
-
-struct hvm_memmap_entry {
-	uint64_t addr, size;
-	uint32_t type, reserved;
-};
 
 static void *identity(uint64_t pa, uint64_t len, const char *what)
 {
@@ -33,14 +16,14 @@ static void *identity(uint64_t pa, uint64_t len, const char *what)
 	return (void *)(uintptr_t)pa;
 }
 
-static void read_modules(const struct hvm_start_info *si, struct wedge_boot *b)
+static void read_modules(const struct ab_hvm_start_info *si, struct wedge_boot *b)
 {
 	if (si->nr_modules < 1)
 		wedge_panic("no guest: give the guest kernel (or a packed image) as the first "
 			    "module (qemu -kernel wedge.elf -initrd guest.elf)");
 	if (si->nr_modules > 2)
 		wedge_panic("%u modules: the wedge takes a kernel and an initrd", si->nr_modules);
-	const struct hvm_modlist_entry *m =
+	const struct ab_hvm_modlist_entry *m =
 		identity(si->modlist_paddr, si->nr_modules * sizeof(*m), "the module list");
 	b->module = identity(m[0].paddr, m[0].size, "the guest module");
 	b->module_size = m[0].size;
@@ -53,7 +36,7 @@ static void read_modules(const struct hvm_start_info *si, struct wedge_boot *b)
 	}
 }
 
-static void read_memmap(const struct hvm_start_info *si, struct wedge_boot *b)
+static void read_memmap(const struct ab_hvm_start_info *si, struct wedge_boot *b)
 {
 	if (si->version < 1 || !si->memmap_paddr || !si->memmap_entries) {
 		wedge_printf("wedge: the loader gave no memory map; the guest's lists only "
@@ -63,17 +46,17 @@ static void read_memmap(const struct hvm_start_info *si, struct wedge_boot *b)
 	if (si->memmap_entries > WEDGE_MEMMAP_MAX - 2)
 		wedge_panic("the memory map has %u entries; the wedge takes %u", si->memmap_entries,
 			    WEDGE_MEMMAP_MAX - 2);
-	const struct hvm_memmap_entry *m =
+	const struct ab_hvm_memmap_entry *m =
 		identity(si->memmap_paddr, si->memmap_entries * sizeof(*m), "the memory map");
 	for (uint32_t i = 0; i < si->memmap_entries; i++)
-		b->memmap[i] = (struct wedge_memmap_entry){ m[i].addr, m[i].size, m[i].type };
+		b->memmap[i] = (struct ab_e820){ m[i].addr, m[i].size, m[i].type };
 	b->memmap_entries = si->memmap_entries;
 }
 
 void wedge_pvh_read(uint32_t start_info_pa, struct wedge_boot *b)
 {
-	const struct hvm_start_info *si = identity(start_info_pa, sizeof(*si), "hvm_start_info");
-	if (si->magic != PVH_MAGIC)
+	const struct ab_hvm_start_info *si = identity(start_info_pa, sizeof(*si), "hvm_start_info");
+	if (si->magic != AB_PVH_MAGIC)
 		wedge_panic("not started through PVH (start info magic %#x at %#x)", si->magic,
 			    start_info_pa);
 	*b = (struct wedge_boot){ .cmdline = "", .packed_cmdline = "", .rsdp_pa = si->rsdp_paddr };

@@ -7,7 +7,7 @@
  *
  *   at MON_INFO_GPA     what
  *   +-----------------+------------------------------------------------+
- *   | +0x000          | struct hvm_start_info (56 bytes)               |
+ *   | +0x000          | struct ab_hvm_start_info (56 bytes)               |
  *   | +0x040          | module list: 0 = the kernel file, 1 = initrd   |
  *   | +0x100          | memory map (boot.c), 24-byte entries           |
  *   +-----------------+------------------------------------------------+
@@ -22,32 +22,14 @@
 
 #include "mon.h"
 
-#define PVH_MAGIC 0x336ec578u
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define MODLIST_OFF 0x40
 #define MEMMAP_OFF 0x100
 #define MAX_MODULES 2
 
-struct hvm_start_info {
-	uint32_t magic, version, flags, nr_modules;
-	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
-	uint64_t memmap_paddr;
-	uint32_t memmap_entries, reserved;
-};
-
-struct hvm_modlist_entry {
-	uint64_t paddr, size, cmdline_paddr, reserved;
-};
-
-struct hvm_memmap_entry {
-	uint64_t addr, size;
-	uint32_t type, reserved;
-};
-
 struct pvh_blobs {
 	struct mon_range avoid[MAX_MODULES + 3];
 	unsigned navoid;
-	struct hvm_modlist_entry mod[MAX_MODULES];
+	struct ab_hvm_modlist_entry mod[MAX_MODULES];
 	unsigned nmod;
 };
 
@@ -63,10 +45,10 @@ static int wedge_entry(struct mon_vm *vm, struct pvh_blobs *b, const uint8_t *da
 	}
 	if (mon_elf_parse(path, data, size, &w) || mon_elf_load(&w, &vm->mem))
 		return -1;
-	int r = mon_elf_note_value(&w, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &e);
+	int r = mon_elf_note_value(&w, "Xen", AB_XEN_ELFNOTE_PHYS32_ENTRY, &e);
 	if (r)
 		mon_err("%s: no PVH entry (Xen note %d, XEN_ELFNOTE_PHYS32_ENTRY)%s", path,
-			XEN_ELFNOTE_PHYS32_ENTRY, r < 0 ? " that can be read" : "");
+			AB_XEN_ELFNOTE_PHYS32_ENTRY, r < 0 ? " that can be read" : "");
 	else if (e >= 4 * MON_GIB || !mon_gpa(&vm->mem, e, 1) || e < w.lo || e >= w.hi)
 		mon_err("%s: the PVH entry %#llx is not inside the wedge", path,
 			(unsigned long long)e);
@@ -103,7 +85,7 @@ static int add_module(struct mon_vm *vm, struct pvh_blobs *b, const char *path,
 	}
 	memcpy(mon_gpa(&vm->mem, at, size), data, size);
 	b->avoid[b->navoid++] = (struct mon_range){ at, size };
-	b->mod[b->nmod++] = (struct hvm_modlist_entry){ .paddr = at, .size = size };
+	b->mod[b->nmod++] = (struct ab_hvm_modlist_entry){ .paddr = at, .size = size };
 	return 0;
 }
 
@@ -157,15 +139,15 @@ static int initrd_module(struct mon_vm *vm, struct pvh_blobs *b)
 
 static void start_info(struct mon_vm *vm, const struct pvh_blobs *b)
 {
-	struct mon_e820 map[MON_E820_MAX];
+	struct ab_e820 map[MON_E820_MAX];
 	unsigned n = mon_e820_map(&vm->mem, map);
-	struct hvm_memmap_entry *mm = mon_gpa(&vm->mem, MON_INFO_GPA + MEMMAP_OFF, n * sizeof(*mm));
+	struct ab_hvm_memmap_entry *mm = mon_gpa(&vm->mem, MON_INFO_GPA + MEMMAP_OFF, n * sizeof(*mm));
 	for (unsigned i = 0; i < n; i++)
-		mm[i] = (struct hvm_memmap_entry){ map[i].addr, map[i].size, map[i].type, 0 };
+		mm[i] = (struct ab_hvm_memmap_entry){ map[i].addr, map[i].size, map[i].type, 0 };
 	memcpy(mon_gpa(&vm->mem, MON_INFO_GPA + MODLIST_OFF, sizeof(b->mod)), b->mod,
 	       sizeof(b->mod));
-	struct hvm_start_info si = {
-		.magic = PVH_MAGIC, .version = 1, .nr_modules = b->nmod,
+	struct ab_hvm_start_info si = {
+		.magic = AB_PVH_MAGIC, .version = 1, .nr_modules = b->nmod,
 		.modlist_paddr = MON_INFO_GPA + MODLIST_OFF, .cmdline_paddr = MON_CMDLINE_GPA,
 		.memmap_paddr = MON_INFO_GPA + MEMMAP_OFF, .memmap_entries = n,
 	};

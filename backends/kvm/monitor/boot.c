@@ -15,18 +15,16 @@
 
 #include "mon.h"
 
-#define E820_RAM 1
-#define E820_RESERVED 2
 #define EBDA_START 0x9fc00ull
 
-unsigned mon_e820_map(const struct mon_mem *m, struct mon_e820 *out)
+unsigned mon_e820_map(const struct mon_mem *m, struct ab_e820 *out)
 {
 	unsigned n = 0;
-	out[n++] = (struct mon_e820){ 0, EBDA_START, E820_RAM };
-	out[n++] = (struct mon_e820){ EBDA_START, MON_MIB - EBDA_START, E820_RESERVED };
-	out[n++] = (struct mon_e820){ MON_MIB, m->low - MON_MIB, E820_RAM };
+	out[n++] = (struct ab_e820){ 0, EBDA_START, AB_E820_RAM };
+	out[n++] = (struct ab_e820){ EBDA_START, MON_MIB - EBDA_START, AB_E820_RESERVED };
+	out[n++] = (struct ab_e820){ MON_MIB, m->low - MON_MIB, AB_E820_RAM };
 	if (m->size > m->low)
-		out[n++] = (struct mon_e820){ MON_HIGH_RAM_BASE, m->size - m->low, E820_RAM };
+		out[n++] = (struct ab_e820){ MON_HIGH_RAM_BASE, m->size - m->low, AB_E820_RAM };
 	return n;
 }
 

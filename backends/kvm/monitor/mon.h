@@ -60,6 +60,7 @@
 #include <linux/kvm.h>
 
 #include "afterburn/abi.h"
+#include "afterburn/boot.h"
 #include "wedge/devices.h"
 
 #define MON_NAME "previrt"
@@ -233,13 +234,9 @@ int mon_cpu_msrs(struct mon_vm *vm);
 
 /* ---- boot-linux.c, boot-pvh.c -------------------------------------- */
 
-/* The e820/PVH memory map of guest RAM (both modes). */
+/* The e820/PVH memory map of guest RAM (both modes; afterburn/boot.h). */
 #define MON_E820_MAX 8
-struct mon_e820 {
-	uint64_t addr, size;
-	uint32_t type;        /* 1 RAM, 2 reserved */
-};
-unsigned mon_e820_map(const struct mon_mem *m, struct mon_e820 *out);
+unsigned mon_e820_map(const struct mon_mem *m, struct ab_e820 *out);
 struct mon_range {
 	uint64_t addr, len;
 };

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "afterburn/boot.h"
+
 #include "wedge/sites.h"
 
 #define WEDGE_GUEST_RANGES 8
@@ -24,13 +26,6 @@ struct wedge_guest {
 	uint64_t phys_end;
 };
 
-/* One entry of the platform's memory map (PVH's hvm_memmap_entry; e820 types). */
-struct wedge_memmap_entry {
-	uint64_t addr, size;
-	uint32_t type;
-};
-#define WEDGE_E820_RAM 1
-#define WEDGE_E820_RESERVED 2
 
 /* What the loader gave (rt/pvh.c), and what the wedge made of it (rt/pack.c). */
 struct wedge_boot {
@@ -43,7 +38,7 @@ struct wedge_boot {
 	const char *packed_cmdline;  /* the packed image's command line, or "" */
 	const char *cmdline;         /* the loader's (-append), or "" */
 	uint64_t rsdp_pa;            /* ACPI RSDP from the start info, 0: none */
-	struct wedge_memmap_entry memmap[WEDGE_MEMMAP_MAX]; /* copied: loading may overwrite it */
+	struct ab_e820 memmap[WEDGE_MEMMAP_MAX]; /* copied: loading may overwrite it */
 	uint32_t memmap_entries;
 };
 void wedge_pvh_read(uint32_t start_info_pa, struct wedge_boot *b);

@@ -3,7 +3,7 @@
 # monitor modelled (monitor.c), run under ASan and UBSan.
 
 KVM_WEDGE_SRCS := $(filter-out backends/kvm/platform.c,$(sort $(wildcard backends/kvm/*.c)))
-KVM_WEDGE_UNIT_SRCS := $(sort $(wildcard tests/kvm-wedge/*.c))
+KVM_WEDGE_UNIT_SRCS := $(sort $(wildcard tests/kvm-wedge/*.c)) tests/unit/harness.c
 KVM_WEDGE_LINKED := $(KVM_WEDGE_SRCS) $(KVM_WEDGE_UNIT_SRCS) wedge/core/backend.c \
 	wedge/core/place.c wedge/core/nops.c wedge/core/insn.c wedge/rt/cr3.c \
 	$(WEDGE_DEV_SRCS) $(WEDGE_CPU_SRCS)

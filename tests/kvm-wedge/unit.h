@@ -12,7 +12,7 @@
 
 #include "../../backends/kvm/kvm.h"
 
-void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "../unit/harness.h"
 
 /* ---- fake.c: the machine ---------------------------------------------- */
 

@@ -12,7 +12,7 @@
 
 #include "wedge/vcpu.h"
 
-void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "../unit/harness.h"
 
 /*
  * A synthetic CPU with every feature the vCPU's checks consult, so the

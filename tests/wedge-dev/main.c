@@ -2,24 +2,10 @@
  * wedge-dev-unit [SUITE...]: run the named suites (all by default) and
  * print "N passed, M failed"; exit 1 if any check failed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
-
-static unsigned passed, failed;
-
-void report(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%s: ", ok ? "PASS" : "FAIL");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	ok ? passed++ : failed++;
-}
 
 static void host_flush(void *ctx, const char *line, size_t len)
 {
@@ -75,36 +61,13 @@ void outb(struct wedge_devices *d, uint16_t port, uint8_t val) { wedge_pio_out(&
 void outw(struct wedge_devices *d, uint16_t port, uint16_t val) { wedge_pio_out(&d->bus, port, 2, val); }
 void outl(struct wedge_devices *d, uint16_t port, uint32_t val) { wedge_pio_out(&d->bus, port, 4, val); }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} suites[] = {
+static const struct unit_suite suites[] = {
 	{ "bus", suite_bus }, { "pic", suite_pic }, { "pit", suite_pit },
 	{ "uart", suite_uart }, { "rtc", suite_rtc }, { "pci", suite_pci },
 	{ "ports", suite_ports }, { "set", suite_set }, { "ata", suite_ata },
 };
-#define NSUITES (sizeof(suites) / sizeof(suites[0]))
-
-static int run_named(const char *name)
-{
-	for (size_t i = 0; i < NSUITES; i++) {
-		if (!strcmp(name, suites[i].name)) {
-			suites[i].run();
-			return 0;
-		}
-	}
-	fprintf(stderr, "wedge-dev-unit: no suite '%s'\n", name);
-	return -1;
-}
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		for (size_t i = 0; i < NSUITES; i++)
-			suites[i].run();
-	for (int i = 1; i < argc; i++)
-		if (run_named(argv[i]))
-			return 2;
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_main("wedge-dev-unit", suites, sizeof(suites) / sizeof(suites[0]), argc, argv);
 }

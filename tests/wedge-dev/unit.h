@@ -12,7 +12,7 @@
 
 #include "wedge/devices.h"
 
-void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "../unit/harness.h"
 
 /* The host side of the devices: a settable clock and a console log. */
 struct fake_host {

@@ -4,7 +4,7 @@
 # object that must need nothing from outside.  `make wedge-cpu` builds both.
 
 WEDGE_CPU_SRCS := $(sort $(wildcard wedge/cpu/*.c))
-WEDGE_CPU_UNIT_SRCS := $(sort $(wildcard tests/wedge-cpu/*.c))
+WEDGE_CPU_UNIT_SRCS := $(sort $(wildcard tests/wedge-cpu/*.c)) tests/unit/harness.c
 WEDGE_CPU_BIN := $(BUILD)/tests/bin
 
 $(call objs,obj-san,$(WEDGE_CPU_SRCS) $(WEDGE_CPU_UNIT_SRCS)): HOST_CFLAGS += -Iwedge/include

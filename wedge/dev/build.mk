@@ -5,7 +5,7 @@
 # compiler helper calls).  `make wedge-dev` builds all of it.
 
 WEDGE_DEV_SRCS := $(sort $(wildcard wedge/dev/*.c))
-WEDGE_DEV_UNIT_SRCS := $(addprefix tests/wedge-dev/,main.c misc.c pic.c pit.c uart.c rtc.c ata.c)
+WEDGE_DEV_UNIT_SRCS := $(addprefix tests/wedge-dev/,main.c misc.c pic.c pit.c uart.c rtc.c ata.c) tests/unit/harness.c
 WEDGE_DEV_FUZZ_SRCS := tests/wedge-dev/fuzz.c
 WEDGE_DEV_BIN := $(BUILD)/tests/bin
 

@@ -224,6 +224,13 @@ def main():
                 "note": "cpuid exits of the guest's user programs (glibc at every exec) are "
                         "the same in both modes: SVM intercepts cpuid, the wedge sees only "
                         "the kernel's"}
+    exit_ns = re.search(r"op=out \S+ ns_per_op=([0-9.]+)", read(os.path.join(outdir, "exit.out")))
+    ring_ns = re.search(r"ring round trip: \d+ ticks, (\d+) ns", read(os.path.join(outdir, "ring.out")))
+    if exit_ns and ring_ns:
+        e, r = float(exit_ns.group(1)), float(ring_ns.group(1))
+        print("\nring round trip %.0f ns, an exit (out to the monitor and back) %.0f ns" % (r, e))
+        targets["splitcore_round_trip_vs_exit"] = {"value": ratio(e, r), "min": 100,
+                                                   "ring_ns": r, "exit_ns": e}
     if "full" in modes and "splitcore" in modes and have_disk:
         f, s = lsum["full"], lsum["splitcore"]
         targets["splitcore_disk_path_exits"] = {"value": s["disk_path_exits"], "max": 0}

@@ -63,6 +63,8 @@ static int32_t console(struct mon_vm *vm, const struct ab_ring *ring, unsigned i
 	uint8_t line[AB_RING_DATA];
 	if (count > AB_RING_DATA)
 		return INVAL;
+	if (!count)
+		return 0; /* nothing to write: not even the console's lock */
 	memcpy(line, ring->data[i], count);
 	mon_console_write(&vm->console, line, count);
 	vm->ring.console_bytes += count;

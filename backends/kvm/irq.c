@@ -97,6 +97,18 @@ static bool deadline_unseen(const volatile struct ab_shared *sh, uint64_t now)
 	return !armed || armed + slack_tsc < now || armed > deadline + slack_tsc;
 }
 
+/*
+ * An interrupt pending that this entry could not deliver (IF=0), and a
+ * monitor that will not come back by itself (no future armed_deadline):
+ * the guest may set IF=1 again by an iretq, which stays native, and spin
+ * (Linux's delay calibration waits for jiffies so) with nobody to deliver
+ * it.  Under splitcore the polling thread watches for that (`due`).
+ */
+static bool pending_unseen(const volatile struct ab_shared *sh, int32_t irq, uint64_t now)
+{
+	return irq >= 0 && kvm.mode == AB_MODE_PREVIRT && sh->armed_deadline <= now;
+}
+
 void kvm_irq_publish(bool force)
 {
 	volatile struct ab_shared *sh = kvm.shared;
@@ -123,11 +135,12 @@ void kvm_irq_publish(bool force)
 	/*
 	 * A pending interrupt waits for the guest's next safe point (it was
 	 * not deliverable at this one: IF=0); under previrt the monitor also
-	 * injects it at its next exit, whichever comes first.  The timer's
-	 * deadline is the monitor's alone: tell it when it is not armed.
+	 * injects it at its next exit, whichever comes first, or at once
+	 * when no exit is due.  The timer's deadline is the monitor's alone:
+	 * tell it when it is not armed.
 	 */
 	kvm.local_due = irq >= 0;
-	if (deadline_unseen(sh, now))
+	if (deadline_unseen(sh, now) || pending_unseen(sh, irq, now))
 		kvm_kick();
 }
 

@@ -375,7 +375,10 @@ enum ab_disk_op { AB_DISK_READ = 0, AB_DISK_WRITE = 1, AB_DISK_FLUSH = 2 };
  * or popf; the monitor injects it instead if an exit with IF=1 comes
  * first.  It makes AB_HC_KICK only when the monitor should be armed and
  * is not: timer_deadline != 0, timer_vector >= 0, irq_vector < 0, and
- * armed_deadline 0, already past, or later than timer_deadline.  The
+ * armed_deadline 0, already past, or later than timer_deadline; and
+ * (AB_MODE_PREVIRT) when irq_vector >= 0 was not deliverable at this entry
+ * and armed_deadline is 0 or past: no exit is then due, and a guest that
+ * returns to IF=1 by an iretq (native) and spins would wait for ever.  The
  * monitor then re-reads the page at once instead of at the next exit.
  *
  * The guest cannot be interrupted while the wedge runs (the entry stub

@@ -160,20 +160,56 @@ static void masked_timer(void)
 	report(monitor_exit(&m, true) && m.last_vector == MASTER_VECTOR, "masked: and it is injected");
 }
 
+/*
+ * A tick that came while IRQ0 was in service, after the monitor's timer
+ * fired and it disarmed (timer_vector -1 then: monitor/irq.c next_wake):
+ * after the EOI it is pending with IF=0, and the handler's iretq (native)
+ * may return to a loop that never exits.  The wedge kicks.
+ */
+static void tick_during_handler(void)
+{
+	struct fake_monitor m = { 0 };
+	boot();
+	init_8259a();
+	outb(0x21, 0xfe);
+	pit_periodic(1000);
+	fake.tsc += 2 * TSC_PER_MS;
+	report(monitor_exit(&m, true), "long handler: the first tick is injected");
+	outb(0x21, 0xff);             /* the handler masks IRQ0: the wedge acks */
+	fake.tsc += 3 * TSC_PER_MS;   /* and runs for three periods */
+	kvm.shared->armed_deadline = 0;
+	unsigned kicks = fake.kicks;
+	outb(0x20, 0x60);
+	outb(0x21, 0xfe);
+	report(kvm.shared->irq_vector == MASTER_VECTOR && fake.kicks == kicks + 1,
+	       "long handler: the tick pending at the unmask, no deadline armed: one kick (%u)",
+	       fake.kicks - kicks);
+	report(monitor_exit(&m, true) && m.last_vector == MASTER_VECTOR,
+	       "long handler: and the monitor injects it");
+}
+
 /* The 8250's transmit interrupt, as Linux's serial driver uses it. */
 static void uart_thre(void)
 {
 	struct fake_monitor m = { 0 };
 	boot();
 	init_8259a();
-	outb(0x21, 0xef);             /* IRQ4 */
 	outb(0x3fc, 0x08);            /* MCR: OUT2 gates the IRQ, as on a PC */
+	outb(0x21, 0xef);             /* IRQ4 */
 	unsigned kicks = fake.kicks;
 	outb(0x3f9, 0x02);            /* IER: THRI */
 	report(kvm.shared->irq_vector == MASTER_VECTOR + 4, "uart: THRI pending as 0x34 (%d)",
 	       kvm.shared->irq_vector);
+	report(fake.kicks == kicks + 1,
+	       "uart: with no deadline armed, a kick: no exit would come by itself");
+	outb(0x3f9, 0x00);
+	outb(0x21, 0xee);             /* IRQ0 too, and the timer: the monitor is armed */
+	pit_periodic(1000);
+	monitor_exit(&m, false);
+	kicks = fake.kicks;
+	outb(0x3f9, 0x02);
 	report(fake.kicks == kicks && kvm.local_due,
-	       "uart: no kick: due for the next safe point, or the monitor's next exit");
+	       "uart: armed: no kick: due for the next safe point, or the monitor's next exit");
 	report(monitor_exit(&m, true) && m.last_vector == MASTER_VECTOR + 4, "uart: injected");
 	uint8_t iir = inb(0x3fa);
 	report((iir & 0x0f) == 0x02, "uart: IIR says THRE (%#x)", iir);
@@ -246,6 +282,7 @@ void suite_protocol(void)
 	periodic_timer();
 	interrupts_off();
 	masked_timer();
+	tick_during_handler();
 	uart_thre();
 	disagreement();
 	console_lines();

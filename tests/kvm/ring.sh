@@ -61,7 +61,7 @@ else
 	rc=$?
 	set -e
 	[ "$rc" -ne 77 ] || skip "the kvm-host platform is unavailable: $(grep '^kvm-host:' "$T/err" | tail -n 1)"
-	! grep -q '^kvm-host: ' "$T/err" || die "the platform failed (status $rc): $(grep '^kvm-host: ' "$T/err" | head -n 1)"
+	! grep -q '^kvm-host: error: ' "$T/err" || die "the platform failed (status $rc): $(grep '^kvm-host: error: ' "$T/err" | head -n 1)"
 	grep -v '^DISK-SHA256 ' "$T/all" >"$T/out" || true
 	grep '^{' "$T/err" >"$T/stats.json" || true
 	# The file the run must have left, made here: zeros, the pattern at sector 10.

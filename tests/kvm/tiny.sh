@@ -88,7 +88,8 @@ set -e
 grep -q "^previrt: timeout: the guest ran for 3.000 s (--timeout)" "$T/prompt.err" &&
 	grep -q "^previrt: stats: .* status 124 (--timeout expired)" "$T/prompt.err" ||
 	{ cat "$T/prompt.err" >&2; die "prompt: no timeout message or stats"; }
-echo "kvm: a partial line reaches stdout within 1 s; --timeout: status 124, stats printed"
+grep -q "^previrt:   rip 0x" "$T/prompt.err" || { cat "$T/prompt.err" >&2; die "prompt: no register dump at the timeout"; }
+echo "kvm: a partial line reaches stdout within 1 s; --timeout: status 124, a register dump, stats printed"
 "$PREVIRT_SAN" run --kernel "$T/prompt.elf" --stats >"$T/term.out" 2>"$T/term.err" &
 pid=$!
 sleep 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kvm-host-run.sh's own failures have their documented exit statuses and a
-# "kvm-host: ..." message: bad usage (125, no machine started), a timeout
+# "kvm-host: error: ..." message: bad usage (125, no machine started), a timeout
 # (124), kvm_amd not loading on a CPU without SVM (123), a kernel panic
 # while the command runs (125).
 set -euo pipefail
@@ -12,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # expect STATUS MESSAGE-REGEX [VAR=VALUE]... -- ARGS...: kvm-host-run.sh
-# ARGS exits with STATUS and prints a "kvm-host: " line matching the regex.
+# ARGS exits with STATUS and prints a "kvm-host: error: " line matching the regex.
 expect() {
 	local want=$1 re=$2 rc=0 envs=()
 	shift 2
@@ -21,7 +21,7 @@ expect() {
 	env PLATFORM_LOG="$tmp/console.log" "${envs[@]}" "$RUN" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	sed 's/^/  | /' "$tmp/out" "$tmp/err"
 	[ $rc -eq "$want" ] || fail "kvm-host-run.sh $*: exit status $rc, not $want"
-	grep -qE "^kvm-host: $re" "$tmp/err" || fail "kvm-host-run.sh $*: no 'kvm-host: $re' line"
+	grep -qE "^kvm-host: error: $re" "$tmp/err" || fail "kvm-host-run.sh $*: no 'kvm-host: error: $re' line"
 	echo "ok: status $rc for: ${envs[*]} $*"
 }
 

@@ -22,9 +22,10 @@
 #   124  timeout ($PLATFORM_TIMEOUT)
 #   125  any other platform failure: usage, image or QEMU error, the kernel
 #        did not reach /init, the machine stopped before the command ended
-# Each of these also prints a "kvm-host: ..." line on stderr (with the last
-# console lines when the machine ran); a command may exit with these
-# numbers too.
+# Each of these also prints a "kvm-host: error: ..." line on stderr (with the
+# last console lines when the machine ran; 77 a "kvm-host: unavailable: ..."
+# line); a command may exit with these numbers too.  Other "kvm-host: ..."
+# lines are progress (the image being built).
 #
 # environment:
 #   PLATFORM_TIMEOUT  seconds for QEMU, boot included (default 120)
@@ -100,7 +101,7 @@ if [ "${PLATFORM_DIRECT:-0}" = 1 ]; then
 	timeout --foreground -k 5 "$timeout" "$@" </dev/null
 	rc=$?
 	set -e
-	[ $rc -ne 124 ] || note "timeout after ${timeout}s"
+	[ $rc -ne 124 ] || error "timeout after ${timeout}s"
 	exit $rc
 fi
 if real_kvm && [ -z "${PLATFORM_DIRECT:-}" ]; then
@@ -224,7 +225,7 @@ if [ "$verbose" = 1 ]; then
 fi
 
 fail() { # STATUS MESSAGE
-	note "$2"
+	error "$2"
 	echo "---- last console lines ($saved) ----" >&2
 	grep -v '^$' "$log" | tail -n 30 >&2
 	exit "$1"

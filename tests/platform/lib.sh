@@ -16,8 +16,12 @@ KVM_HOST_DIR=$BUILD/platform/kvm-host
 KVM_HOST_KERNEL=$KVM_HOST_DIR/kernel/kernel
 KVM_HOST_INITRD=$KVM_HOST_DIR/base.cpio
 
+# Progress is "kvm-host: ...", a failure of the platform "kvm-host: error: ...":
+# a test tells the two apart by the prefix (the command's own status may be
+# any number).
 note() { echo "kvm-host: $*" >&2; }
-die() { note "$*"; exit "$PLATFORM_E_PLATFORM"; }
+error() { echo "kvm-host: error: $*" >&2; }
+die() { error "$*"; exit "$PLATFORM_E_PLATFORM"; }
 unavailable() { note "unavailable: $*"; exit "$PLATFORM_E_UNAVAILABLE"; }
 
 # add_spec SPEC: split SRC[:DEST] into $add_src and $add_dest, DEST relative

@@ -161,3 +161,27 @@ bool mon_irq_service(struct mon_vm *vm)
 	arm(vm, sh, next_wake(vm, sh, now));
 	return inject(vm, sh, now);
 }
+
+/* A guest TSC relative to now, "now+123us" or "none", for the report. */
+static const char *when(const struct mon_vm *vm, uint64_t tsc, uint64_t now, char *buf, size_t n)
+{
+	if (!tsc)
+		return "none";
+	snprintf(buf, n, "now%+.0fus", (double)(int64_t)(tsc - now) * 1000.0 / (double)vm->clock.tsc_khz);
+	return buf;
+}
+
+void mon_irq_report(const struct mon_vm *vm)
+{
+	const struct ab_shared *sh = vm->irq.shared;
+	char dl[32], armed[32];
+	if (!sh)
+		return;
+	uint64_t now = mon_guest_tsc(&vm->clock);
+	mon_err("interrupt page: irq_vector %d, timer_vector %d, timer_deadline %s, period %.0fus, "
+		"armed %s, injected %u, acked %u, guest IF %u",
+		sh->irq_vector, sh->timer_vector, when(vm, sh->timer_deadline, now, dl, sizeof(dl)),
+		(double)sh->timer_period * 1000.0 / (double)vm->clock.tsc_khz,
+		when(vm, vm->irq.armed, now, armed, sizeof(armed)), sh->injected, sh->acked,
+		vm->run->if_flag);
+}

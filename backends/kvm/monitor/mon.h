@@ -369,6 +369,8 @@ struct mon_irq {
 void mon_irq_attach(struct mon_vm *vm, struct ab_shared *sh, uint64_t gpa);
 /* After every exit: the timer, then inject what the protocol allows. true: injected. */
 bool mon_irq_service(struct mon_vm *vm);
+/* The shared page's state on stderr, times relative to now (a hung guest's diagnosis). */
+void mon_irq_report(const struct mon_vm *vm);
 
 /* ---- ring.c, poller.c: --mode splitcore ------------------------------- */
 

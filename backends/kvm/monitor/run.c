@@ -104,8 +104,11 @@ static void service(struct mon_vm *vm, uint64_t now)
 	if (!c->armed || c->armed > now)
 		return;
 	if (c->due[MON_DL_TIMEOUT] && c->due[MON_DL_TIMEOUT] <= now) {
-		mon_err("timeout: the guest ran for %.3f s (--timeout)",
-			(double)vm->cfg->timeout_ns / 1e9);
+		char what[96];
+		snprintf(what, sizeof(what), "timeout: the guest ran for %.3f s (--timeout)",
+			 (double)vm->cfg->timeout_ns / 1e9);
+		mon_dump(vm, what); /* where a hung guest spins, and what it waits for */
+		mon_irq_report(vm);
 		mon_end(vm, MON_EXIT_TIMEOUT, "--timeout expired");
 		mon_clock_set(c, MON_DL_TIMEOUT, 0);
 	}

@@ -13,7 +13,7 @@ $(INITRAMFS_WORKLOAD): tests/initramfs/workload.c
 	$(quiet) CCSTATIC $<
 	$(Q)$(HOSTCC) -static -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(INITRAMFS): tests/initramfs/mkinitramfs.sh tests/initramfs/init $(INITRAMFS_WORKLOAD) $(INITRAMFS_BUSYBOX)
+$(INITRAMFS): tests/initramfs/mkinitramfs.sh scripts/cpio.sh tests/initramfs/init $(INITRAMFS_WORKLOAD) $(INITRAMFS_BUSYBOX)
 	@mkdir -p $(@D)
 	$(quiet) CPIO $@
 	$(Q)tests/initramfs/mkinitramfs.sh $@ tests/initramfs/init $(INITRAMFS_WORKLOAD) $(INITRAMFS_BUSYBOX)

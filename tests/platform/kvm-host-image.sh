@@ -231,7 +231,7 @@ init=$PLATFORM_DIR/kvm-host-init
 base=$KVM_HOST_INITRD
 base_key=$(
 	{
-		cat "$PLATFORM_DIR/kvm-host-image.sh" "$PLATFORM_DIR/lib.sh" "$init" "$kdir/id" "$kdir/format"
+		cat "$PLATFORM_DIR/kvm-host-image.sh" "$PLATFORM_DIR/lib.sh" "$REPO_DIR/scripts/cpio.sh" "$init" "$kdir/id" "$kdir/format"
 		sha256sum "$busybox"
 		for m in "${modules[@]}"; do echo "$m ${module_params[$m]:-}"; done
 	} | sha256sum | cut -d' ' -f1

@@ -193,12 +193,7 @@ _start:
 1:	hlt
 	jmp 1b
 
-/* The PVH entry point (Xen's XEN_ELFNOTE_PHYS32_ENTRY, 18). */
-	.section .note.Xen, "a", @note
-	.balign 4
-	.long 4, 4, 18
-	.asciz "Xen"
-	.long _start
+#include "pvh-note.inc"
 #endif
 
 	.section .data, "aw"

@@ -311,12 +311,7 @@ round_trips:
 	EXPECT 23, 0
 	ret
 
-/* The PVH entry point (Xen's XEN_ELFNOTE_PHYS32_ENTRY, 18). */
-	.section .note.Xen, "a", @note
-	.balign 4
-	.long 4, 4, 18
-	.asciz "Xen"
-	.long _start
+#include "pvh-note.inc"
 
 	.section .data, "aw"
 	.balign 8

@@ -22,14 +22,7 @@ need_kvm
 mk previrt-san test-guest
 
 # build NAME PROG [CPP FLAGS...]: $T/NAME.elf from disk.S
-build() {
-	local name=$1 prog=$2
-	shift 2
-	gcc -c -DPROG_"$prog" "$@" -o "$T/$name.o" tests/kvm/disk.S ||
-		die "cannot assemble disk.S for $prog"
-	ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
-		-T tests/kvm/tiny.ld -o "$T/$name.elf" "$T/$name.o" || die "cannot link $name"
-}
+build() { tiny_guest disk.S "$1" -DPROG_"$2" "${@:3}"; }
 build ata ATA
 build pvdisk PVDISK -DDISK_FLAGS=0 -DWRITE_RET=0 -DSAME=1
 build pvdisk-ro PVDISK -DDISK_FLAGS=1 -DWRITE_RET=-30 -DSAME=1

@@ -67,10 +67,7 @@ PLATFORM_TIMEOUT=${PLATFORM_TIMEOUT:-$platform_timeout} tests/platform/kvm-host-
 rc=$?
 set -e
 grep -v '^{' "$T/err" | sed 's/^/    stderr: /' || true
-[ "$rc" -ne 77 ] || skip "the kvm-host platform is unavailable: $(grep '^kvm-host:' "$T/err" | tail -n 1)"
-if grep -q '^kvm-host: error: ' "$T/err"; then
-	die "the platform failed (status $rc): $(grep '^kvm-host: error: ' "$T/err" | head -n 1)"
-fi
+kvm_host_verdict "$rc" "$T/err"
 grep '^{' "$T/err" | tail -n 1 >"$T/stats.json"
 [ -s "$T/stats.json" ] || die "no stats JSON on stderr (status $rc)"
 j() { json "$T/stats.json" "$1"; }

@@ -40,6 +40,26 @@ HOST_SKIP=cr
 HOST_MIN_PASS=104
 
 # need_kvm: skip unless this machine has a /dev/kvm we may use.
+# tiny_guest SRC NAME [CPP FLAGS...]: $T/NAME.elf from tests/kvm/SRC (a
+# tiny guest: disk.S, ring.S, tiny.S), linked with tiny.ld.
+tiny_guest() {
+	local src=$1 name=$2
+	shift 2
+	gcc -c "$@" -o "$T/$name.o" "tests/kvm/$src" || die "cannot assemble $src for $name ($*)"
+	ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
+		-T tests/kvm/tiny.ld -o "$T/$name.elf" "$T/$name.o" || die "cannot link $name.elf"
+}
+
+# kvm_host_verdict STATUS STDERR: after tests/platform/kvm-host-run.sh, skip
+# when its image cannot be built (77), fail on its own "kvm-host: error:"
+# line (its progress lines are not failures); else the command's STATUS stands.
+kvm_host_verdict() {
+	local rc=$1 err=$2
+	[ "$rc" -ne 77 ] || skip "the kvm-host platform is unavailable: $(grep '^kvm-host:' "$err" | tail -n 1)"
+	! grep -q '^kvm-host: error: ' "$err" ||
+		die "the platform failed (status $rc): $(grep '^kvm-host: error: ' "$err" | head -n 1)"
+}
+
 need_kvm() {
 	[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no permission for /dev/kvm"

@@ -31,13 +31,7 @@ else
 fi
 
 # build NAME [CPP FLAGS...]: $T/NAME.elf from ring.S
-build() {
-	local name=$1
-	shift
-	gcc -c "$@" -o "$T/$name.o" tests/kvm/ring.S || die "cannot assemble ring.S $*"
-	ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
-		-T tests/kvm/tiny.ld -o "$T/$name.elf" "$T/$name.o" || die "cannot link $name.elf"
-}
+build() { tiny_guest ring.S "$@"; }
 build ring
 build drain -DPROG_DRAIN
 build drain-triple -DPROG_DRAIN -DDRAIN_TRIPLE
@@ -60,8 +54,7 @@ else
 		>"$T/all" 2>"$T/err"
 	rc=$?
 	set -e
-	[ "$rc" -ne 77 ] || skip "the kvm-host platform is unavailable: $(grep '^kvm-host:' "$T/err" | tail -n 1)"
-	! grep -q '^kvm-host: error: ' "$T/err" || die "the platform failed (status $rc): $(grep '^kvm-host: error: ' "$T/err" | head -n 1)"
+	kvm_host_verdict "$rc" "$T/err"
 	grep -v '^DISK-SHA256 ' "$T/all" >"$T/out" || true
 	grep '^{' "$T/err" >"$T/stats.json" || true
 	# The file the run must have left, made here: zeros, the pattern at sector 10.

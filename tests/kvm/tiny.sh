@@ -21,14 +21,7 @@ need_kvm
 mk previrt-san test-guest
 
 # build NAME PROG [CPP FLAGS...]: $T/NAME.elf from tiny.S
-build() {
-	local name=$1 prog=$2
-	shift 2
-	gcc -c -DPROG_"$prog" "$@" -o "$T/$name.o" tests/kvm/tiny.S ||
-		die "cannot assemble tiny.S for $prog"
-	ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
-		-T tests/kvm/tiny.ld -o "$T/$name.elf" "$T/$name.o" || die "cannot link $name"
-}
+build() { tiny_guest tiny.S "$1" -DPROG_"$2" "${@:3}"; }
 for p in triple mmio reset hcall prompt inject; do build "$p" "${p^^}"; done
 build debugexit DEBUGEXIT -DDEBUGEXIT_VALUE=0x21
 build debugexit-big DEBUGEXIT -DDEBUGEXIT_VALUE=0x7f
